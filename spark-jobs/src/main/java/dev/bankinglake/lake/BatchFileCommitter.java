@@ -1,0 +1,131 @@
+package dev.bankinglake.lake;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.contract.LakeTable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Makes a micro-batch's files visible exactly once. Spark writes a batch into a hidden staging
+ * folder ({@code <lake root>/_staging/<table>/batch=<id>}, invisible to Presto because of the
+ * leading underscore); each file is then renamed, atomically, to a name that depends only on the
+ * table, the query, the batch id and the file's position. A batch replayed after a crash has the
+ * same offsets and therefore the same rows per partition, so a file whose final name already
+ * exists was committed by an earlier attempt and is left alone.
+ */
+public final class BatchFileCommitter {
+    public static final String STAGING_FOLDER = "_staging";
+    private static final String PARTITION_PREFIX = LakeTable.PARTITION_COLUMN.name() + "=";
+
+    private final FileSystem fileSystem;
+    private final Path lakeRoot;
+
+    public BatchFileCommitter(FileSystem fileSystem, Path lakeRoot) {
+        this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
+        this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
+    }
+
+    /** The outcome of committing one table's files of one batch. */
+    public record Committed(LakeTable table, long batchId, Set<String> partitions, int filesRenamed, int filesAlreadyPresent) {
+        public Committed {
+            requireNonNull(table, "table is null");
+            partitions = Set.copyOf(partitions);
+        }
+    }
+
+    public Path tableFolder(LakeTable table) {
+        return new Path(lakeRoot, table.tableName());
+    }
+
+    public Path stagingFolder(LakeTable table, long batchId) {
+        return new Path(new Path(new Path(lakeRoot, STAGING_FOLDER), table.tableName()), "batch=" + batchId);
+    }
+
+    /** Removes what an earlier, interrupted attempt of this batch left in staging. */
+    public Path prepareStaging(LakeTable table, long batchId) throws IOException {
+        Path staging = stagingFolder(table, batchId);
+        fileSystem.delete(staging, true);
+        return staging;
+    }
+
+    /** Removes every staging folder; only safe while no batch is being written. */
+    public void clearStaging() throws IOException {
+        fileSystem.delete(new Path(lakeRoot, STAGING_FOLDER), true);
+    }
+
+    /** The final name of the {@code index}-th file of a batch in one partition. */
+    public static String fileName(long batchId, String queryId, int index) {
+        requireNonNull(queryId, "queryId is null");
+        if (batchId < 0 || index < 0) {
+            throw new IllegalArgumentException("Invalid batch file: batch " + batchId + ", index " + index + " (must not be negative)");
+        }
+        return String.format("batch-%019d-%s-%05d.snappy.parquet", batchId, queryId, index);
+    }
+
+    /**
+     * Moves the staged Parquet files of a batch to their final names in the table's partition
+     * folders, skipping those already there, then drops the staging folder.
+     */
+    public Committed commit(LakeTable table, long batchId, String queryId) throws IOException {
+        Path staging = stagingFolder(table, batchId);
+        Set<String> partitions = new TreeSet<>();
+        int renamed = 0;
+        int present = 0;
+        for (FileStatus partitionFolder : list(staging)) {
+            String folderName = partitionFolder.getPath().getName();
+            if (!partitionFolder.isDirectory() || !folderName.startsWith(PARTITION_PREFIX)) {
+                continue;
+            }
+            String partition = folderName.substring(PARTITION_PREFIX.length());
+            List<FileStatus> files = new ArrayList<>();
+            for (FileStatus file : list(partitionFolder.getPath())) {
+                String name = file.getPath().getName();
+                if (file.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
+                    files.add(file);
+                }
+            }
+            // Spark numbers the files of one write task in order (c000, c001, ...): sorting by name
+            // gives the same positions on every attempt of the batch.
+            files.sort(Comparator.comparing(file -> file.getPath().getName()));
+            Path target = new Path(tableFolder(table), folderName);
+            fileSystem.mkdirs(target);
+            for (int index = 0; index < files.size(); index++) {
+                Path destination = new Path(target, fileName(batchId, queryId, index));
+                if (fileSystem.exists(destination)) {
+                    present++;
+                    continue;
+                }
+                if (!fileSystem.rename(files.get(index).getPath(), destination)) {
+                    if (!fileSystem.exists(destination)) {
+                        throw new IOException("Cannot commit " + files.get(index).getPath() + " to " + destination + ": rename failed");
+                    }
+                    present++;
+                    continue;
+                }
+                renamed++;
+            }
+            partitions.add(partition);
+        }
+        fileSystem.delete(staging, true);
+        return new Committed(table, batchId, partitions, renamed, present);
+    }
+
+    private List<FileStatus> list(Path folder) throws IOException {
+        try {
+            return Arrays.asList(fileSystem.listStatus(folder));
+        }
+        catch (FileNotFoundException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.bankinglake.lake;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.metastore.PartitionRegistration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The body of each micro-batch: the topic's rows are read and validated once, then every table's
+ * share is written to staging and committed under deterministic names, and the new partitions are
+ * handed to the metastore registration.
+ */
+public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private static final long serialVersionUID = 1L;
+
+    /** Spark sets this local property on the thread that runs a streaming query's batches. */
+    static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+    /** What one batch wrote. */
+    public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, int filesRenamed, int filesAlreadyPresent) {
+        public BatchOutcome {
+            rows = Map.copyOf(rows);
+            requireNonNull(duration, "duration is null");
+        }
+
+        public long rows(LakeTable table) {
+            return rows.getOrDefault(table, 0L);
+        }
+    }
+
+    private final transient BatchFileCommitter committer;
+    private final transient PartitionRegistration registration;
+    private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
+    private final transient ReentrantLock batchLock = new ReentrantLock();
+
+    public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration) {
+        this.committer = requireNonNull(committer, "committer is null");
+        this.registration = requireNonNull(registration, "registration is null");
+    }
+
+    /** Held while a batch is written; a clean stop takes it so as not to interrupt a batch half-way. */
+    public ReentrantLock batchLock() {
+        return batchLock;
+    }
+
+    /** Removes and returns what batch {@code batchId} wrote, if this writer ran it. */
+    public BatchOutcome takeOutcome(long batchId) {
+        return outcomes.remove(batchId);
+    }
+
+    @Override
+    public void call(Dataset<Row> batch, Long batchId) throws Exception {
+        String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+        if (queryId == null) {
+            throw new IllegalStateException("No streaming query id on this thread: " + QUERY_ID_PROPERTY
+                    + " must be set (the writer runs inside foreachBatch)");
+        }
+        batchLock.lockInterruptibly();
+        try {
+            outcomes.put(batchId, write(batch, batchId, queryId));
+        }
+        finally {
+            batchLock.unlock();
+        }
+    }
+
+    /** Writes one batch; {@code queryId} keeps the file names of different checkpoints apart. */
+    public BatchOutcome write(Dataset<Row> batch, long batchId, String queryId) throws Exception {
+        long started = System.nanoTime();
+        Dataset<Row> validated = EventValidation.validate(batch).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Map<LakeTable, Long> rows = countPerTable(validated);
+            List<LakeTable> tables = rows.keySet().stream().filter(table -> rows.get(table) > 0).toList();
+            int renamed = 0;
+            int present = 0;
+            ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, Math.min(tables.size(), 3)),
+                    runnable -> new Thread(runnable, "lake-batch-" + batchId));
+            try {
+                List<Future<BatchFileCommitter.Committed>> results = new ArrayList<>();
+                for (LakeTable table : tables) {
+                    results.add(writers.submit(() -> writeTable(validated, table, batchId, queryId)));
+                }
+                for (Future<BatchFileCommitter.Committed> result : results) {
+                    BatchFileCommitter.Committed committed = unwrap(result);
+                    renamed += committed.filesRenamed();
+                    present += committed.filesAlreadyPresent();
+                }
+            }
+            finally {
+                writers.shutdownNow();
+            }
+            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), renamed, present);
+        }
+        finally {
+            validated.unpersist(false);
+        }
+    }
+
+    private BatchFileCommitter.Committed writeTable(Dataset<Row> validated, LakeTable table, long batchId, String queryId) throws Exception {
+        String staging = committer.prepareStaging(table, batchId).toString();
+        // One write task per table and batch: the files a batch produces, and so their final
+        // names, are the same on every attempt of the batch.
+        TableRows.rowsFor(validated, table)
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Overwrite)
+                .partitionBy(LakeTable.PARTITION_COLUMN.name())
+                .parquet(staging);
+        BatchFileCommitter.Committed committed = committer.commit(table, batchId, queryId);
+        registration.partitionsCommitted(table, committed.partitions());
+        return committed;
+    }
+
+    private static Map<LakeTable, Long> countPerTable(Dataset<Row> validated) {
+        Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            rows.put(table, 0L);
+        }
+        for (Row row : validated.groupBy(EventValidation.LAKE_TABLE).count().collectAsList()) {
+            LakeTable table = LakeTable.byTableName(row.getString(0))
+                    .orElseThrow(() -> new IllegalStateException("Routed to an unknown table: " + row.getString(0)));
+            rows.put(table, row.getLong(1));
+        }
+        return rows;
+    }
+
+    private static <T> T unwrap(Future<T> future) throws Exception {
+        try {
+            return future.get();
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}

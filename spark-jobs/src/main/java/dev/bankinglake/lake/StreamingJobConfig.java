@@ -1,0 +1,184 @@
+package dev.bankinglake.lake;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the streaming job can be told from outside, read from environment variables.
+ * Defaults live here and nowhere else; every problem is reported at once.
+ */
+public record StreamingJobConfig(
+        String kafkaBootstrap,
+        String eventsTopic,
+        String lakeRoot,
+        String checkpointDir,
+        String metastoreUri,
+        String sparkMaster,
+        Duration triggerInterval,
+        long maxOffsetsPerTrigger,
+        Optional<String> hadoopConfDir) {
+
+    public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
+    public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
+    public static final String LAKE_ROOT = "LAKE_ROOT";
+    public static final String CHECKPOINT_DIR = "CHECKPOINT_DIR";
+    public static final String METASTORE_URI = "METASTORE_URI";
+    public static final String SPARK_MASTER = "SPARK_MASTER";
+    public static final String TRIGGER_INTERVAL = "TRIGGER_INTERVAL";
+    public static final String MAX_OFFSETS_PER_TRIGGER = "MAX_OFFSETS_PER_TRIGGER";
+    public static final String HADOOP_CONF_DIR = "HADOOP_CONF_DIR";
+
+    /** The defaults match the local stack's default ports. */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            KAFKA_BOOTSTRAP, "127.0.0.1:9092",
+            EVENTS_TOPIC, "events",
+            LAKE_ROOT, "hdfs://127.0.0.1:8020/lake",
+            CHECKPOINT_DIR, "hdfs://127.0.0.1:8020/checkpoints/lake-streaming",
+            METASTORE_URI, "thrift://127.0.0.1:9083",
+            SPARK_MASTER, "local[2]",
+            TRIGGER_INTERVAL, "1 second",
+            MAX_OFFSETS_PER_TRIGGER, "200000");
+
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern INTERVAL = Pattern.compile(
+            "(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?)");
+
+    public StreamingJobConfig {
+        requireNonNull(kafkaBootstrap, "kafkaBootstrap is null");
+        requireNonNull(eventsTopic, "eventsTopic is null");
+        requireNonNull(lakeRoot, "lakeRoot is null");
+        requireNonNull(checkpointDir, "checkpointDir is null");
+        requireNonNull(metastoreUri, "metastoreUri is null");
+        requireNonNull(sparkMaster, "sparkMaster is null");
+        requireNonNull(triggerInterval, "triggerInterval is null");
+        requireNonNull(hadoopConfDir, "hadoopConfDir is null");
+        List<String> problems = new ArrayList<>();
+        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+                triggerInterval, maxOffsetsPerTrigger);
+        failIfAny(problems);
+        lakeRoot = withoutTrailingSlash(lakeRoot);
+        checkpointDir = withoutTrailingSlash(checkpointDir);
+    }
+
+    /** Reads the configuration from environment variables (or any map shaped like them). */
+    public static StreamingJobConfig fromEnvironment(Map<String, String> environment) {
+        requireNonNull(environment, "environment is null");
+        List<String> problems = new ArrayList<>();
+        String kafkaBootstrap = value(environment, KAFKA_BOOTSTRAP);
+        String eventsTopic = value(environment, EVENTS_TOPIC);
+        String lakeRoot = value(environment, LAKE_ROOT);
+        String checkpointDir = value(environment, CHECKPOINT_DIR);
+        String metastoreUri = value(environment, METASTORE_URI);
+        String sparkMaster = value(environment, SPARK_MASTER);
+        Duration triggerInterval = parseInterval(problems, value(environment, TRIGGER_INTERVAL));
+        long maxOffsetsPerTrigger = parsePositiveLong(problems, MAX_OFFSETS_PER_TRIGGER, value(environment, MAX_OFFSETS_PER_TRIGGER));
+        Optional<String> hadoopConfDir = Optional.ofNullable(environment.get(HADOOP_CONF_DIR))
+                .map(String::trim)
+                .filter(dir -> !dir.isEmpty());
+        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+                triggerInterval == null ? Duration.ofSeconds(1) : triggerInterval,
+                maxOffsetsPerTrigger < 0 ? 1 : maxOffsetsPerTrigger);
+        failIfAny(problems);
+        return new StreamingJobConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+                triggerInterval, maxOffsetsPerTrigger, hadoopConfDir);
+    }
+
+    private static String value(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            return DEFAULTS.get(name);
+        }
+        return value.trim();
+    }
+
+    private static void validate(List<String> problems, String kafkaBootstrap, String eventsTopic, String lakeRoot,
+            String checkpointDir, String metastoreUri, String sparkMaster, Duration triggerInterval, long maxOffsetsPerTrigger) {
+        for (String server : kafkaBootstrap.split(",", -1)) {
+            if (!HOST_PORT.matcher(server.trim()).matches()) {
+                problems.add(KAFKA_BOOTSTRAP + ": '" + kafkaBootstrap + "' (must be a comma-separated list of host:port)");
+                break;
+            }
+        }
+        if (!TOPIC.matcher(eventsTopic).matches()) {
+            problems.add(EVENTS_TOPIC + ": '" + eventsTopic + "' (must be a Kafka topic name: letters, digits, '.', '_', '-')");
+        }
+        requireAbsoluteUri(problems, LAKE_ROOT, lakeRoot, null);
+        requireAbsoluteUri(problems, CHECKPOINT_DIR, checkpointDir, null);
+        requireAbsoluteUri(problems, METASTORE_URI, metastoreUri, "thrift");
+        if (sparkMaster.isBlank()) {
+            problems.add(SPARK_MASTER + ": must not be blank (e.g. local[2])");
+        }
+        if (triggerInterval.isNegative() || triggerInterval.isZero()) {
+            problems.add(TRIGGER_INTERVAL + ": " + triggerInterval + " (must be positive)");
+        }
+        if (maxOffsetsPerTrigger <= 0) {
+            problems.add(MAX_OFFSETS_PER_TRIGGER + ": " + maxOffsetsPerTrigger + " (must be positive)");
+        }
+    }
+
+    private static void requireAbsoluteUri(List<String> problems, String name, String value, String requiredScheme) {
+        String expected = requiredScheme == null ? "an absolute URI such as hdfs://host:port/path or file:///path"
+                : "a " + requiredScheme + "://host:port URI";
+        try {
+            URI uri = new URI(value);
+            boolean schemeOk = uri.getScheme() != null
+                    && (requiredScheme == null || requiredScheme.equals(uri.getScheme()));
+            boolean pathOk = requiredScheme != null ? uri.getHost() != null && uri.getPort() > 0
+                    : uri.getPath() != null && uri.getPath().startsWith("/") && uri.getPath().length() > 1;
+            if (!schemeOk || !pathOk) {
+                problems.add(name + ": '" + value + "' (must be " + expected + ")");
+            }
+        }
+        catch (URISyntaxException e) {
+            problems.add(name + ": '" + value + "' (must be " + expected + ": " + e.getReason() + ")");
+        }
+    }
+
+    private static Duration parseInterval(List<String> problems, String value) {
+        Matcher matcher = INTERVAL.matcher(value.toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            problems.add(TRIGGER_INTERVAL + ": '" + value + "' (must be a number and a unit, e.g. '500 ms', '1 second', '2 minutes')");
+            return null;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2);
+        if (unit.startsWith("ms") || unit.startsWith("milli")) {
+            return Duration.ofMillis(amount);
+        }
+        if (unit.startsWith("m")) {
+            return Duration.ofMinutes(amount);
+        }
+        return Duration.ofSeconds(amount);
+    }
+
+    private static long parsePositiveLong(List<String> problems, String name, String value) {
+        try {
+            return Long.parseLong(value);
+        }
+        catch (NumberFormatException e) {
+            problems.add(name + ": '" + value + "' (must be a whole number)");
+            return -1;
+        }
+    }
+
+    private static void failIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid streaming job configuration: " + String.join("; ", problems));
+        }
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}
