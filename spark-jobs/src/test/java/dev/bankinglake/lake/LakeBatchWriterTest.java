@@ -1,0 +1,118 @@
+package dev.bankinglake.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bankinglake.contract.EventType;
+import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.lake.bench.SampleEvents;
+import dev.bankinglake.metastore.PartitionRegistration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeBatchWriterTest {
+    private static final String QUERY = "5a1f0c2e-6a3b-4c1d-8e9f-0123456789ab";
+    private static SparkSession spark;
+
+    @TempDir
+    java.nio.file.Path lake;
+
+    /** Records what the writer hands to the metastore registration. */
+    private static final class RecordedRegistration implements PartitionRegistration {
+        final Map<LakeTable, Set<String>> partitions = new EnumMap<>(LakeTable.class);
+
+        @Override
+        public synchronized void partitionsCommitted(LakeTable table, Set<String> values) {
+            partitions.computeIfAbsent(table, key -> new TreeSet<>()).addAll(values);
+        }
+    }
+
+    @BeforeAll
+    static void startSpark() {
+        spark = LakeSession.local("lake-batch-writer-test");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    private List<String> lakeFiles() throws IOException {
+        try (Stream<java.nio.file.Path> files = Files.walk(lake)) {
+            return files.filter(Files::isRegularFile).map(file -> lake.relativize(file).toString())
+                    .filter(name -> !name.contains("/.") && !name.startsWith(".")).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesEachTableOnceAndAReplayChangesNothing() throws Exception {
+        SampleEvents samples = new SampleEvents(11);
+        List<String> values = new ArrayList<>();
+        Map<LakeTable, Long> expected = new EnumMap<>(LakeTable.class);
+        Instant[] days = {Instant.parse("2026-11-20T10:00:00.000Z"), Instant.parse("2026-11-21T10:00:00.000Z")};
+        for (int index = 0; index < 40; index++) {
+            EventType type = samples.nextType();
+            values.add(SampleEvents.toJson(samples.event(type, days[index % 2])));
+            expected.merge(type.table(), 1L, Long::sum);
+        }
+        values.add("garbage");
+        expected.put(LakeTable.REJECTED_EVENTS, 1L);
+        Dataset<Row> batch = KafkaRows.of(spark, values);
+        FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+        RecordedRegistration registration = new RecordedRegistration();
+        LakeBatchWriter writer = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(lake.toUri())), registration);
+
+        LakeBatchWriter.BatchOutcome first = writer.write(batch, 5, QUERY);
+        List<String> filesAfterFirst = lakeFiles();
+        LakeBatchWriter.BatchOutcome replay = writer.write(batch, 5, QUERY);
+
+        for (LakeTable table : LakeTable.values()) {
+            assertThat(first.rows(table)).as("rows of %s", table.tableName()).isEqualTo(expected.getOrDefault(table, 0L));
+            long stored = spark.read().parquet(lake.resolve(table.tableName()).toString()).count();
+            assertThat(stored).as("stored rows of %s", table.tableName()).isEqualTo(expected.getOrDefault(table, 0L));
+        }
+        assertThat(filesAfterFirst).allMatch(file -> file.matches("[a-z_]+/dt=2026-11-2[01]/batch-0000000000000000005-" + QUERY + "-00000\\.snappy\\.parquet"));
+        assertThat(lakeFiles()).isEqualTo(filesAfterFirst);
+        assertThat(replay.filesRenamed()).isZero();
+        assertThat(replay.filesAlreadyPresent()).isEqualTo(first.filesRenamed());
+        assertThat(registration.partitions.get(LakeTable.ASSET_PRICES)).containsExactly("2026-11-20", "2026-11-21");
+        assertThat(registration.partitions.get(LakeTable.REJECTED_EVENTS)).containsExactly("2026-11-21");
+    }
+
+    @Test
+    void writesTimestampsAsInt96AndMoneyAsFixedLengthDecimals() throws Exception {
+        String event = SampleEvents.toJson(new SampleEvents(2).event(EventType.MAKE_DEPOSIT, Instant.parse("2026-11-20T22:08:28.123Z")));
+        FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+        LakeBatchWriter writer = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(lake.toUri())), (table, values) -> { });
+
+        writer.write(KafkaRows.of(spark, List.of(event)), 0, QUERY);
+
+        java.nio.file.Path file = lake.resolve("cash_transactions/dt=2026-11-20").resolve(BatchFileCommitter.fileName(0, QUERY, 0));
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file.toUri()), spark.sparkContext().hadoopConfiguration()))) {
+            org.apache.parquet.schema.MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            assertThat(schema.getType("event_time").asPrimitiveType().getPrimitiveTypeName())
+                    .isEqualTo(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96);
+            assertThat(schema.getType("amount").asPrimitiveType().getPrimitiveTypeName())
+                    .isEqualTo(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
+            assertThat(schema.getFields()).extracting(org.apache.parquet.schema.Type::getName)
+                    .containsExactlyElementsOf(LakeTable.CASH_TRANSACTIONS.columnNames());
+        }
+    }
+}
