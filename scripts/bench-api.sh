@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Measures what the Kafka acknowledgement costs the API: GET /return_price (one event, acked by
+# Kafka before the answer) against GET / (no event), same connection settings, same run.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/bench-api.sh [--help]
+
+Benchmarks a running banking game API with ApacheBench (ab), keep-alive on:
+  events route: GET /return_price   (each request writes one event and waits for Kafka's ack)
+  no-op route:  GET /               (no event, no Kafka)
+and prints requests/s, p50 and p99 latency for both and their ratio.
+
+The API must already be running and ready (GET /health answers 200), e.g. started by
+./pipeline.sh up, or by hand:
+  java -cp api/target/lake-api-0.1.0-SNAPSHOT.jar:$(cat api/target/classpath.txt) dev.bankinglake.api.ApiServer
+
+Environment (defaults in brackets):
+  API_URL             base URL of the API                  [http://127.0.0.1:5000]
+  BENCH_REQUESTS      requests per route (ab -n)           [5000]
+  BENCH_CONCURRENCY   concurrent connections (ab -c)       [50]
+  BENCH_WARMUP        warm-up requests per route           [500]
+  BENCH_TIMEOUT_S     ab socket timeout, seconds (ab -s)   [30]
+  BENCH_WAIT_S        how long to wait for /health = 200   [10]
+
+Installs apache2-utils with apt-get if ab is missing and the script runs as root.
+USAGE
+}
+
+if [[ $# -gt 0 ]]; then
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) echo "Unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+fi
+
+API_URL="${API_URL:-http://127.0.0.1:5000}"
+API_URL="${API_URL%/}"
+BENCH_REQUESTS="${BENCH_REQUESTS:-5000}"
+BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-50}"
+BENCH_WARMUP="${BENCH_WARMUP:-500}"
+BENCH_TIMEOUT_S="${BENCH_TIMEOUT_S:-30}"
+BENCH_WAIT_S="${BENCH_WAIT_S:-10}"
+
+for name in BENCH_REQUESTS BENCH_CONCURRENCY BENCH_WARMUP BENCH_TIMEOUT_S BENCH_WAIT_S; do
+  if ! [[ "${!name}" =~ ^[0-9]+$ ]]; then
+    echo "$name must be a whole number, was '${!name}'" >&2
+    exit 2
+  fi
+done
+if (( BENCH_REQUESTS < BENCH_CONCURRENCY || BENCH_REQUESTS > 1000000 )); then
+  echo "BENCH_REQUESTS must be between BENCH_CONCURRENCY ($BENCH_CONCURRENCY) and 1000000, was $BENCH_REQUESTS" >&2
+  exit 2
+fi
+
+if ! command -v ab >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "ab not found; installing apache2-utils" >&2
+    apt-get install -y -q apache2-utils >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q apache2-utils >/dev/null; }
+  else
+    echo "ab (ApacheBench) not found: install the apache2-utils package" >&2
+    exit 1
+  fi
+fi
+command -v curl >/dev/null 2>&1 || { echo "curl not found" >&2; exit 1; }
+
+# Readiness: bounded in time, with a message that says what never happened.
+deadline=$(( SECONDS + BENCH_WAIT_S ))
+until status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$API_URL/health") && [[ "$status" == 200 ]]; do
+  if (( SECONDS >= deadline )); then
+    echo "No ready API at $API_URL: GET /health answered '${status:-nothing}' for ${BENCH_WAIT_S}s." >&2
+    echo "Start it first (./pipeline.sh up, or see --help) or set API_URL." >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+
+run_ab() { # name path requests
+  ab -k -q -r -s "$BENCH_TIMEOUT_S" -c "$BENCH_CONCURRENCY" -n "$3" "$API_URL$2" > "$workdir/$1.txt" 2>&1 || {
+    echo "ab failed against $API_URL$2:" >&2
+    cat "$workdir/$1.txt" >&2
+    exit 1
+  }
+}
+
+field() { # file pattern -> value
+  awk -v pattern="$2" '$0 ~ pattern { print $NF; exit }' "$1"
+}
+
+report() { # name -> "rps p50 p99 failed non2xx"
+  local file="$workdir/$1.txt"
+  local rps p50 p99 failed non2xx
+  rps=$(awk '/^Requests per second:/ { print $4; exit }' "$file")
+  p50=$(awk '$1 == "50%" { print $2; exit }' "$file")
+  p99=$(awk '$1 == "99%" { print $2; exit }' "$file")
+  failed=$(awk '/^Failed requests:/ { print $3; exit }' "$file")
+  non2xx=$(field "$file" '^Non-2xx responses:')
+  echo "${rps:-?} ${p50:-?} ${p99:-?} ${failed:-0} ${non2xx:-0}"
+}
+
+echo "Benchmarking $API_URL: $BENCH_REQUESTS requests per route, concurrency $BENCH_CONCURRENCY, keep-alive"
+if (( BENCH_WARMUP > 0 )); then
+  warmup=$(( BENCH_WARMUP < BENCH_CONCURRENCY ? BENCH_CONCURRENCY : BENCH_WARMUP ))
+  run_ab warmup-noop / "$warmup"
+  run_ab warmup-events /return_price "$warmup"
+fi
+run_ab noop / "$BENCH_REQUESTS"
+run_ab events /return_price "$BENCH_REQUESTS"
+
+read -r noop_rps noop_p50 noop_p99 noop_failed noop_non2xx <<< "$(report noop)"
+read -r ev_rps ev_p50 ev_p99 ev_failed ev_non2xx <<< "$(report events)"
+
+printf '\n%-34s %12s %9s %9s %8s %8s\n' "route" "req/s" "p50 ms" "p99 ms" "failed" "non-2xx"
+printf '%-34s %12s %9s %9s %8s %8s\n' "GET / (no-op)" "$noop_rps" "$noop_p50" "$noop_p99" "$noop_failed" "$noop_non2xx"
+printf '%-34s %12s %9s %9s %8s %8s\n' "GET /return_price (event acked)" "$ev_rps" "$ev_p50" "$ev_p99" "$ev_failed" "$ev_non2xx"
+awk -v a="$noop_rps" -v b="$ev_rps" 'BEGIN { if (b > 0) printf "\nthroughput ratio no-op / events: %.2fx\n", a / b }'
+awk -v a="$ev_p50" -v b="$noop_p50" -v c="$ev_p99" -v d="$noop_p99" 'BEGIN {
+  if (b > 0) printf "p50 ratio events / no-op: %.2fx\n", a / b; else printf "p50 no-op rounds to 0 ms; events p50 %s ms\n", a
+  if (d > 0) printf "p99 ratio events / no-op: %.2fx\n", c / d
+}'
+
+if [[ "$ev_non2xx" != 0 || "$ev_failed" != 0 ]]; then
+  echo "The events route had failed or non-2xx answers: is Kafka healthy?" >&2
+  exit 1
+fi
