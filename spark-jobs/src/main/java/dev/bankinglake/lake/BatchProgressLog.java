@@ -26,7 +26,7 @@ public final class BatchProgressLog extends StreamingQueryListener {
 
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
-        LOG.info("Query {} started (id {}, run {})", event.name(), event.id(), event.runId());
+        LOG.info("Streaming query started: {} (id {}, run {})", event.name(), event.id(), event.runId());
     }
 
     @Override
@@ -42,10 +42,10 @@ public final class BatchProgressLog extends StreamingQueryListener {
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
         if (event.exception().isDefined()) {
-            LOG.error("Query {} failed: {}", event.id(), event.exception().get());
+            LOG.error("Streaming query {} failed: {}", event.id(), event.exception().get());
         }
         else {
-            LOG.info("Query {} stopped", event.id());
+            LOG.info("Streaming query {} stopped", event.id());
         }
     }
 

@@ -63,7 +63,7 @@ public final class StreamingJob {
         BatchFileCommitter committer = new BatchFileCommitter(lakeFileSystem, lakeRoot);
         // no batch runs yet, so whatever is in staging belongs to an attempt that will be redone
         committer.clearStaging();
-        MetastoreRegistrar registrar = new MetastoreRegistrar(config.metastoreUri(), config.lakeRoot(), lakeFileSystem);
+        MetastoreRegistrar registrar = new MetastoreRegistrar(config.metastoreUri(), config.hiveDatabase(), config.lakeRoot(), lakeFileSystem);
         registrar.start();
 
         LakeBatchWriter writer = new LakeBatchWriter(committer, registrar);

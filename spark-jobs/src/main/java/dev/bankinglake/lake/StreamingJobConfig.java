@@ -23,6 +23,7 @@ public record StreamingJobConfig(
         String lakeRoot,
         String checkpointDir,
         String metastoreUri,
+        String hiveDatabase,
         String sparkMaster,
         Duration triggerInterval,
         long maxOffsetsPerTrigger,
@@ -33,6 +34,7 @@ public record StreamingJobConfig(
     public static final String LAKE_ROOT = "LAKE_ROOT";
     public static final String CHECKPOINT_DIR = "CHECKPOINT_DIR";
     public static final String METASTORE_URI = "METASTORE_URI";
+    public static final String HIVE_DATABASE = "HIVE_DATABASE";
     public static final String SPARK_MASTER = "SPARK_MASTER";
     public static final String TRIGGER_INTERVAL = "TRIGGER_INTERVAL";
     public static final String MAX_OFFSETS_PER_TRIGGER = "MAX_OFFSETS_PER_TRIGGER";
@@ -45,11 +47,13 @@ public record StreamingJobConfig(
             LAKE_ROOT, "hdfs://127.0.0.1:8020/lake",
             CHECKPOINT_DIR, "hdfs://127.0.0.1:8020/checkpoints/lake-streaming",
             METASTORE_URI, "thrift://127.0.0.1:9083",
+            HIVE_DATABASE, "default",
             SPARK_MASTER, "local[2]",
             TRIGGER_INTERVAL, "1 second",
             MAX_OFFSETS_PER_TRIGGER, "200000");
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
+    private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern INTERVAL = Pattern.compile(
             "(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?)");
@@ -60,11 +64,12 @@ public record StreamingJobConfig(
         requireNonNull(lakeRoot, "lakeRoot is null");
         requireNonNull(checkpointDir, "checkpointDir is null");
         requireNonNull(metastoreUri, "metastoreUri is null");
+        requireNonNull(hiveDatabase, "hiveDatabase is null");
         requireNonNull(sparkMaster, "sparkMaster is null");
         requireNonNull(triggerInterval, "triggerInterval is null");
         requireNonNull(hadoopConfDir, "hadoopConfDir is null");
         List<String> problems = new ArrayList<>();
-        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger);
         failIfAny(problems);
         lakeRoot = withoutTrailingSlash(lakeRoot);
@@ -80,17 +85,18 @@ public record StreamingJobConfig(
         String lakeRoot = value(environment, LAKE_ROOT);
         String checkpointDir = value(environment, CHECKPOINT_DIR);
         String metastoreUri = value(environment, METASTORE_URI);
+        String hiveDatabase = value(environment, HIVE_DATABASE);
         String sparkMaster = value(environment, SPARK_MASTER);
         Duration triggerInterval = parseInterval(problems, value(environment, TRIGGER_INTERVAL));
         long maxOffsetsPerTrigger = parsePositiveLong(problems, MAX_OFFSETS_PER_TRIGGER, value(environment, MAX_OFFSETS_PER_TRIGGER));
         Optional<String> hadoopConfDir = Optional.ofNullable(environment.get(HADOOP_CONF_DIR))
                 .map(String::trim)
                 .filter(dir -> !dir.isEmpty());
-        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+        validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval == null ? Duration.ofSeconds(1) : triggerInterval,
                 maxOffsetsPerTrigger < 0 ? 1 : maxOffsetsPerTrigger);
         failIfAny(problems);
-        return new StreamingJobConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, sparkMaster,
+        return new StreamingJobConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger, hadoopConfDir);
     }
 
@@ -103,7 +109,8 @@ public record StreamingJobConfig(
     }
 
     private static void validate(List<String> problems, String kafkaBootstrap, String eventsTopic, String lakeRoot,
-            String checkpointDir, String metastoreUri, String sparkMaster, Duration triggerInterval, long maxOffsetsPerTrigger) {
+            String checkpointDir, String metastoreUri, String hiveDatabase, String sparkMaster, Duration triggerInterval,
+            long maxOffsetsPerTrigger) {
         for (String server : kafkaBootstrap.split(",", -1)) {
             if (!HOST_PORT.matcher(server.trim()).matches()) {
                 problems.add(KAFKA_BOOTSTRAP + ": '" + kafkaBootstrap + "' (must be a comma-separated list of host:port)");
@@ -116,6 +123,9 @@ public record StreamingJobConfig(
         requireAbsoluteUri(problems, LAKE_ROOT, lakeRoot, null);
         requireAbsoluteUri(problems, CHECKPOINT_DIR, checkpointDir, null);
         requireAbsoluteUri(problems, METASTORE_URI, metastoreUri, "thrift");
+        if (!DATABASE.matcher(hiveDatabase).matches()) {
+            problems.add(HIVE_DATABASE + ": '" + hiveDatabase + "' (must be a lower-case Hive database name)");
+        }
         if (sparkMaster.isBlank()) {
             problems.add(SPARK_MASTER + ": must not be blank (e.g. local[2])");
         }

@@ -21,7 +21,7 @@ import org.apache.hadoop.hive.metastore.api.Table;
  * {@code hive/ddl} describes ({@code STORED AS PARQUET}, external, partitioned by {@code dt}).
  */
 public final class HiveTables {
-    public static final String DATABASE = "default";
+    public static final String DEFAULT_DATABASE = "default";
     public static final String SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
     public static final String INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
     public static final String OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
@@ -46,14 +46,14 @@ public final class HiveTables {
         return columns;
     }
 
-    public static Table table(LakeTable table, String lakeRoot) {
+    public static Table table(LakeTable table, String lakeRoot, String database) {
         requireNonNull(table, "table is null");
         requireNonNull(lakeRoot, "lakeRoot is null");
         Map<String, String> parameters = new HashMap<>();
         parameters.put("EXTERNAL", "TRUE");
         parameters.put("comment", table.comment());
         Table hiveTable = new Table();
-        hiveTable.setDbName(DATABASE);
+        hiveTable.setDbName(requireNonNull(database, "database is null"));
         hiveTable.setTableName(table.tableName());
         hiveTable.setOwner(System.getProperty("user.name", "lake"));
         hiveTable.setTableType(EXTERNAL_TABLE);
@@ -64,10 +64,10 @@ public final class HiveTables {
         return hiveTable;
     }
 
-    public static Partition partition(LakeTable table, String lakeRoot, String partitionValue) {
+    public static Partition partition(LakeTable table, String lakeRoot, String database, String partitionValue) {
         requireNonNull(partitionValue, "partitionValue is null");
         Partition partition = new Partition();
-        partition.setDbName(DATABASE);
+        partition.setDbName(requireNonNull(database, "database is null"));
         partition.setTableName(table.tableName());
         partition.setValues(new ArrayList<>(List.of(partitionValue)));
         partition.setSd(storage(columns(table), partitionLocation(lakeRoot, table, partitionValue)));

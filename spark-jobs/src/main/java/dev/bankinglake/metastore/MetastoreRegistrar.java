@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.apache.hadoop.hive.conf.HiveConf;
 import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.api.AlreadyExistsException;
+import org.apache.hadoop.hive.metastore.api.Database;
 import org.apache.hadoop.hive.metastore.api.FieldSchema;
 import org.apache.hadoop.hive.metastore.api.Partition;
 import org.apache.hadoop.hive.metastore.api.Table;
@@ -52,6 +54,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
 
     private final String metastoreUri;
     private final String lakeRoot;
+    private final String database;
     private final FileSystem fileSystem;
     private final Set<TablePartition> pending = ConcurrentHashMap.newKeySet();
     private final Set<TablePartition> registered = ConcurrentHashMap.newKeySet();
@@ -65,8 +68,9 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     private volatile boolean lastAttemptFailed;
     private IMetaStoreClient client;
 
-    public MetastoreRegistrar(String metastoreUri, String lakeRoot, FileSystem fileSystem) {
+    public MetastoreRegistrar(String metastoreUri, String database, String lakeRoot, FileSystem fileSystem) {
         this.metastoreUri = requireNonNull(metastoreUri, "metastoreUri is null");
+        this.database = requireNonNull(database, "database is null");
         this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
     }
@@ -131,7 +135,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
             }
             for (Map.Entry<LakeTable, List<TablePartition>> entry : byTable.entrySet()) {
                 List<Partition> partitions = entry.getValue().stream()
-                        .map(partition -> HiveTables.partition(partition.table(), lakeRoot, partition.value()))
+                        .map(partition -> HiveTables.partition(partition.table(), lakeRoot, database, partition.value()))
                         .collect(Collectors.toList());
                 metastore.add_partitions(partitions, true, false);
                 registered.addAll(entry.getValue());
@@ -155,15 +159,24 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     }
 
     private void ensureTables(IMetaStoreClient metastore) throws Exception {
+        if (!metastore.getAllDatabases().contains(database)) {
+            try {
+                metastore.createDatabase(new Database(database, "The lake's tables", lakeRoot, new HashMap<>()));
+                LOG.info("Created database {}", database);
+            }
+            catch (AlreadyExistsException e) {
+                LOG.info("Database {} was created concurrently", database);
+            }
+        }
         for (LakeTable table : LakeTable.values()) {
             fileSystem.mkdirs(new Path(HiveTables.tableLocation(lakeRoot, table)));
-            if (metastore.tableExists(HiveTables.DATABASE, table.tableName())) {
-                warnIfDifferent(metastore.getTable(HiveTables.DATABASE, table.tableName()), table);
+            if (metastore.tableExists(database, table.tableName())) {
+                warnIfDifferent(metastore.getTable(database, table.tableName()), table);
                 continue;
             }
             try {
-                metastore.createTable(HiveTables.table(table, lakeRoot));
-                LOG.info("Created table {} at {}", table.tableName(), HiveTables.tableLocation(lakeRoot, table));
+                metastore.createTable(HiveTables.table(table, lakeRoot, database));
+                LOG.info("Created table {}.{} at {}", database, table.tableName(), HiveTables.tableLocation(lakeRoot, table));
             }
             catch (AlreadyExistsException e) {
                 LOG.info("Table {} was created concurrently", table.tableName());

@@ -14,8 +14,9 @@ class HiveTablesTest {
     @Test
     void tablesFollowTheContract() {
         for (LakeTable lakeTable : LakeTable.values()) {
-            Table table = HiveTables.table(lakeTable, LAKE);
+            Table table = HiveTables.table(lakeTable, LAKE, "lake");
 
+            assertThat(table.getDbName()).isEqualTo("lake");
             assertThat(table.getTableName()).isEqualTo(lakeTable.tableName());
             assertThat(table.getTableType()).isEqualTo("EXTERNAL_TABLE");
             assertThat(table.getParameters()).containsEntry("EXTERNAL", "TRUE");
@@ -34,7 +35,7 @@ class HiveTablesTest {
 
     @Test
     void partitionsPointAtTheirDateFolder() {
-        Partition partition = HiveTables.partition(LakeTable.CASH_TRANSACTIONS, LAKE + "/", "2026-11-20");
+        Partition partition = HiveTables.partition(LakeTable.CASH_TRANSACTIONS, LAKE + "/", "lake", "2026-11-20");
 
         assertThat(partition.getValues()).containsExactly("2026-11-20");
         assertThat(partition.getSd().getLocation()).isEqualTo(LAKE + "/cash_transactions/dt=2026-11-20");
