@@ -1,0 +1,244 @@
+package dev.bankinglake.stack;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A running local stack for integration tests: the same {@code scripts/stack.sh} that operators
+ * use, on a port set and state folder of the test run's own, so that a user's stack is never
+ * touched. Started once per test JVM ({@link #shared()}), services on demand
+ * ({@link #require}), stopped when the JVM exits.
+ *
+ * <p>System properties (set by failsafe in the root pom): {@code lake.repo.root},
+ * {@code lake.test.portBase} (every port is base + a fixed offset), {@code lake.test.stateDir}.
+ */
+public final class LocalStack {
+    private static final long SCRIPT_TIMEOUT_MINUTES = 10;
+    private static LocalStack shared;
+
+    private final Path repoRoot;
+    private final Path stateDir;
+    private final int portBase;
+    private final Map<String, String> baseEnvironment;
+    private final Set<Service> running = EnumSet.noneOf(Service.class);
+    private Map<String, String> resolved;
+
+    private LocalStack(Path repoRoot, Path stateDir, int portBase) {
+        this.repoRoot = requireNonNull(repoRoot, "repoRoot is null");
+        this.stateDir = requireNonNull(stateDir, "stateDir is null");
+        this.portBase = portBase;
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LAKE_STATE_DIR", stateDir.toString());
+        env.put("KAFKA_PORT", port(92));
+        env.put("KAFKA_CONTROLLER_PORT", port(93));
+        env.put("HDFS_PORT", port(20));
+        env.put("HDFS_HTTP_PORT", port(70));
+        env.put("HDFS_DATANODE_PORT", port(66));
+        env.put("HDFS_DATANODE_HTTP_PORT", port(64));
+        env.put("HDFS_DATANODE_IPC_PORT", port(67));
+        env.put("HDFS_DATANODE_PROXY_PORT", port(69));
+        env.put("METASTORE_PORT", port(83));
+        env.put("PRESTO_PORT", port(80));
+        env.put("API_PORT", port(50));
+        env.put("LAKE_START_TIMEOUT", "240");
+        this.baseEnvironment = Map.copyOf(env);
+    }
+
+    /** The stack of this test JVM, created on first use; its services start on {@link #require}. */
+    public static synchronized LocalStack shared() {
+        if (shared == null) {
+            Path repoRoot = Paths.get(System.getProperty("lake.repo.root", findRepoRoot().toString())).toAbsolutePath().normalize();
+            int portBase = Integer.parseInt(System.getProperty("lake.test.portBase", "19000"));
+            Path stateDir = Paths.get(System.getProperty("lake.test.stateDir", repoRoot.resolve("target/it-stack").toString()))
+                    .toAbsolutePath().normalize();
+            LocalStack stack = new LocalStack(repoRoot, stateDir, portBase);
+            stack.reset();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-stop"));
+            shared = stack;
+        }
+        return shared;
+    }
+
+    /** Starts the given services unless already running, and waits until each answers. */
+    public synchronized LocalStack require(Service... services) {
+        List<String> missing = new ArrayList<>();
+        for (Service service : services) {
+            if (!running.contains(service)) {
+                missing.add(service.scriptName());
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<String> command = new ArrayList<>(List.of("start"));
+            // keep the script's dependency order (hdfs before metastore)
+            for (Service service : Service.values()) {
+                if (missing.contains(service.scriptName())) {
+                    command.add(service.scriptName());
+                }
+            }
+            runScript(command);
+            running.addAll(List.of(services));
+        }
+        return this;
+    }
+
+    /** Stops one service, for outage tests. Its data stays; {@link #start} brings it back. */
+    public synchronized void stop(Service service) {
+        runScript(List.of("stop", service.scriptName()));
+        running.remove(service);
+    }
+
+    public synchronized void start(Service service) {
+        require(service);
+    }
+
+    public synchronized void stopAll() {
+        if (Files.isDirectory(stateDir.resolve("pids"))) {
+            runScript(List.of("stop"));
+        }
+        running.clear();
+    }
+
+    /** Settings of this stack as the scripts resolve them (KAFKA_BOOTSTRAP, LAKE_ROOT, METASTORE_URI, ...). */
+    public synchronized Map<String, String> environment() {
+        if (resolved == null) {
+            Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
+            for (String line : runScript(List.of("env"))) {
+                int equals = line.indexOf('=');
+                if (equals > 0) {
+                    env.put(line.substring(0, equals), line.substring(equals + 1));
+                }
+            }
+            resolved = Map.copyOf(env);
+        }
+        return resolved;
+    }
+
+    public String kafkaBootstrap() {
+        return environment().get("KAFKA_BOOTSTRAP");
+    }
+
+    /** {@code hdfs://127.0.0.1:port} */
+    public String hdfsUri() {
+        return environment().get("HDFS_URI");
+    }
+
+    /** {@code thrift://127.0.0.1:port} */
+    public String metastoreUri() {
+        return environment().get("METASTORE_URI");
+    }
+
+    /** JDBC URL on catalog {@code hive}, schema {@code default}. */
+    public String prestoJdbcUrl() {
+        return "jdbc:presto://127.0.0.1:" + environment().get("PRESTO_PORT") + "/hive/default";
+    }
+
+    /** Folder holding the {@code core-site.xml} and {@code hdfs-site.xml} a client of this HDFS needs. */
+    public Path hadoopConfDir() {
+        return Paths.get(environment().get("HADOOP_CONF_DIR"));
+    }
+
+    /** A port of this stack's range that no service uses, e.g. for an API under test. */
+    public int apiPort() {
+        return Integer.parseInt(environment().get("API_PORT"));
+    }
+
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Path logDir() {
+        return Paths.get(environment().get("LAKE_LOG_DIR"));
+    }
+
+    private String port(int offset) {
+        return Integer.toString(portBase + offset);
+    }
+
+    /** Stops what an earlier run may have left in this state folder, then starts from nothing. */
+    private void reset() {
+        stopAll();
+        if (Files.exists(stateDir)) {
+            try (Stream<Path> paths = Files.walk(stateDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot clear the test stack's state folder " + stateDir, e);
+            }
+        }
+    }
+
+    private List<String> runScript(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add("bash");
+        command.add(repoRoot.resolve("scripts/stack.sh").toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repoRoot.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(baseEnvironment);
+        List<String> output = new ArrayList<>();
+        Deque<String> tail = new ArrayDeque<>();
+        try {
+            Process process = builder.start();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    output.add(line);
+                    if (!arguments.get(0).equals("env")) {
+                        System.out.println("[local-stack] " + line);
+                    }
+                    tail.addLast(line);
+                    if (tail.size() > 40) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+            if (!process.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("scripts/stack.sh " + arguments + " did not finish within " + SCRIPT_TIMEOUT_MINUTES + " minutes");
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("scripts/stack.sh " + String.join(" ", arguments) + " failed with exit code "
+                        + process.exitValue() + ":\n" + String.join("\n", tail));
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run scripts/stack.sh " + arguments, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running scripts/stack.sh " + arguments, e);
+        }
+    }
+
+    private static Path findRepoRoot() {
+        Path dir = Paths.get("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("scripts/stack.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("Cannot find the repository root (no scripts/stack.sh above " + Paths.get("").toAbsolutePath()
+                    + "); set -Dlake.repo.root");
+        }
+        return dir;
+    }
+}

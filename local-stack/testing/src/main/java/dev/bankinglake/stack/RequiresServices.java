@@ -1,0 +1,13 @@
+package dev.bankinglake.stack;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The services a test class needs; without it, {@link LocalStackExtension} starts all of them. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface RequiresServices {
+    Service[] value();
+}
