@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
  * Keeps the Hive Metastore in step with the lake: creates missing tables and registers each
  * committed partition. Talks to the metastore through its own thrift client on its own thread, so
  * a metastore outage neither loses data nor stalls the stream: partitions it could not register
- * stay pending and are retried whenever another batch commits (and at the next start, when every
+ * stay pending and are retried whenever another batch commits and every few seconds (and at the next start, when every
  * partition folder on disk is registered again; adding partitions is idempotent).
  */
 public final class MetastoreRegistrar implements PartitionRegistration, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetastoreRegistrar.class);
     private static final String PARTITION_PREFIX = LakeTable.PARTITION_COLUMN.name() + "=";
+    private static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
 
     /** A partition of a lake table, e.g. asset_prices / 2026-11-20. */
     public record TablePartition(LakeTable table, String value) {
@@ -59,7 +60,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     private final Set<TablePartition> pending = ConcurrentHashMap.newKeySet();
     private final Set<TablePartition> registered = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean attemptQueued = new AtomicBoolean();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "metastore-registration");
         thread.setDaemon(true);
         return thread;
@@ -89,6 +90,8 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
             }
         }
         LOG.info("Registering {} existing partition folder(s) under {} in the metastore at {}", pending.size(), lakeRoot, metastoreUri);
+        // besides the attempt after each batch, so that a quiet topic does not leave partitions pending
+        worker.scheduleWithFixedDelay(this::requestAttempt, RETRY_INTERVAL.toMillis(), RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return attempt();
     }
 
@@ -110,6 +113,9 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
 
     /** Queues a registration attempt unless one is already queued. */
     public void requestAttempt() {
+        if (worker.isShutdown()) {
+            return;
+        }
         if ((!pending.isEmpty() || !tablesReady) && attemptQueued.compareAndSet(false, true)) {
             worker.execute(() -> {
                 attemptQueued.set(false);
