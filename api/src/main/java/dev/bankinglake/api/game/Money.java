@@ -34,7 +34,8 @@ public final class Money {
         if (amount == null) {
             throw new InvalidActionException("Missing " + fieldName);
         }
-        String shown = amount.toPlainString();
+        // A client can send 1e999999999; its plain form would be a billion characters long.
+        String shown = Math.abs(amount.scale()) > 40 ? amount.toString() : amount.toPlainString();
         if (amount.signum() <= 0) {
             throw new InvalidActionException("Invalid " + fieldName + ": " + shown + " (must be positive)");
         }
