@@ -36,7 +36,6 @@ public final class ApiServer implements AutoCloseable {
     private final ApiConfig config;
     private final Bank bank;
     private final Metrics metrics = new Metrics();
-    private final KafkaProducer<String, String> producer;
     private final KafkaEventSink sink;
     private final KafkaTopic topic;
     private final ServiceStatus status;
@@ -48,8 +47,8 @@ public final class ApiServer implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         requireNonNull(clock, "clock is null");
         this.bank = new Bank(Market.withDefaultAssets(clock));
-        this.producer = new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout()));
-        this.sink = new KafkaEventSink(producer, config.eventsTopic(), config.kafkaTimeout());
+        this.sink = new KafkaEventSink(new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout())),
+                config.eventsTopic(), config.kafkaTimeout());
         Duration probe = config.kafkaTimeout().compareTo(PROBE_TIMEOUT) < 0 ? config.kafkaTimeout() : PROBE_TIMEOUT;
         this.topic = new KafkaTopic(Admin.create(KafkaSettings.admin(config.kafkaBootstrap(), probe)), config.eventsTopic(), probe);
         this.status = new ServiceStatus(topic::clusterReachable);

@@ -195,14 +195,12 @@ public final class Bank {
     }
 
     private <A extends GameAction> Outcome<A> commit(A action, ActionJournal journal) {
-        Optional<Account> next = apply(accounts.get(action.userId()), action);
+        Account before = accounts.get(action.userId());
+        Optional<Account> next = apply(before, action);
         journal.record(action);
         store(action.userId(), next);
-        Account after = next.orElseGet(() -> {
-            AccountDeleted deleted = (AccountDeleted) action;
-            return Account.opened(deleted.userId(), deleted.fullName());
-        });
-        return new Outcome<>(action, after);
+        // A deleted account is reported as it was when it was closed.
+        return new Outcome<>(action, next.orElse(before));
     }
 
     private void store(String userId, Optional<Account> account) {
