@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives a test class the shared {@link LocalStack} with the services named by
- * {@link RequiresServices} running, and stops the stack when the whole test run ends.
+ * {@link RequiresServices} running (default: the infrastructure services), and stops the stack when the whole test run ends.
  */
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
     @Override
@@ -16,7 +16,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(LocalStackExtension.class.getName(), key -> (ExtensionContext.Store.CloseableResource) stack::stopAll);
         RequiresServices required = context.getRequiredTestClass().getAnnotation(RequiresServices.class);
-        stack.require(required == null ? Service.values() : required.value());
+        stack.require(required == null ? Service.infrastructureServices() : required.value());
     }
 
     @Override

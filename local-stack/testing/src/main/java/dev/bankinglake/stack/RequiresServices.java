@@ -5,7 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The services a test class needs; without it, {@link LocalStackExtension} starts all of them. */
+/** The services a test class needs; without it, {@link LocalStackExtension} starts the infrastructure services. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface RequiresServices {

@@ -1,19 +1,34 @@
 package dev.bankinglake.stack;
 
-/** The infrastructure services of the local stack, by their name in {@code scripts/stack.sh}. */
+/** The services of the local stack, by their name in {@code scripts/stack.sh}, in start order. */
 public enum Service {
-    KAFKA("kafka"),
-    HDFS("hdfs"),
-    METASTORE("metastore"),
-    PRESTO("presto");
+    KAFKA("kafka", true),
+    HDFS("hdfs", true),
+    METASTORE("metastore", true),
+    PRESTO("presto", true),
+    /** The built API ({@code api/target}), on {@link LocalStack#apiPort()}. */
+    API("api", false),
+    /** The built streaming job ({@code spark-jobs/target}) on the stack's topic and lake root. */
+    STREAMING("streaming", false);
 
     private final String scriptName;
+    private final boolean infrastructure;
 
-    Service(String scriptName) {
+    Service(String scriptName, boolean infrastructure) {
         this.scriptName = scriptName;
+        this.infrastructure = infrastructure;
     }
 
     public String scriptName() {
         return scriptName;
+    }
+
+    /** Kafka, HDFS, the metastore and Presto; not the project's own applications. */
+    public boolean infrastructure() {
+        return infrastructure;
+    }
+
+    public static Service[] infrastructureServices() {
+        return java.util.Arrays.stream(values()).filter(Service::infrastructure).toArray(Service[]::new);
     }
 }
