@@ -73,10 +73,10 @@ is_running() {
 }
 
 # Replaces ${VAR} with the variable's value; an unset variable is an error, not an empty string.
+# Shared with the compose entrypoints (docker/), see scripts/lib/render.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/render.sh"
 render() {
-  local source="$1" target="$2"
-  mkdir -p "$(dirname "$target")"
-  perl -pe 's/\$\{(\w+)\}/defined $ENV{$1} ? $ENV{$1} : die "$ARGV: \${$1} is not set\n"/ge' "$source" > "$target"
+  lake_render "$@"
 }
 
 # Resolves a module's classpath (and for Presto, unpacks the server) through Maven when missing.
