@@ -1,0 +1,41 @@
+# Compose mode of the operator scripts. Sourced after scripts/lib/env.sh, not run.
+#
+# LAKE_MODE=local (default): tools run on this machine against the local stack (scripts/stack.sh).
+# LAKE_MODE=compose: the same tools run inside the containers of docker-compose.yml
+# (`./pipeline.sh --compose ...` exports it; every script also takes --compose).
+
+LAKE_MODE="${LAKE_MODE:-local}"
+LAKE_COMPOSE_FILE="${LAKE_COMPOSE_FILE:-$LAKE_REPO_ROOT/docker-compose.yml}"
+
+# Addresses inside the compose network: what the tools container and the services use.
+# They equal the local defaults of env.sh with service names for hosts (ComposeMatchesLocalStackTest).
+COMPOSE_API_URL="http://api:5000"
+COMPOSE_KAFKA_BOOTSTRAP="kafka:9092"
+COMPOSE_PRESTO_SERVER="presto:8080"
+COMPOSE_LAKE_ROOT="hdfs://namenode:8020/lake"
+# Where the tools container sees scripts/load (a read-only bind mount in docker-compose.yml).
+COMPOSE_LOAD_DIR="/lake/scripts/load"
+
+export LAKE_MODE LAKE_COMPOSE_FILE
+
+lake_is_compose() {
+  case "$LAKE_MODE" in
+    compose) return 0 ;;
+    local) return 1 ;;
+    *) lake_die "LAKE_MODE must be 'local' or 'compose', was '$LAKE_MODE'" ;;
+  esac
+}
+
+# docker compose on the project's file, from any working folder.
+lake_compose() {
+  command -v docker > /dev/null 2>&1 || lake_die "docker not found: compose mode needs Docker with the compose plugin (see docs/compose.md)"
+  docker compose -f "$LAKE_COMPOSE_FILE" --project-directory "$LAKE_REPO_ROOT" "$@"
+}
+
+# Runs a command in a running service container; a terminal is attached only when there is one.
+lake_compose_exec() {
+  local service="$1"; shift
+  local -a tty=(-T)
+  if [[ -t 0 && -t 1 ]]; then tty=(); fi
+  lake_compose exec "${tty[@]}" "$service" "$@"
+}
