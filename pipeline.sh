@@ -16,6 +16,9 @@ Usage: ./pipeline.sh [up|demo|down|status|build]
   status   shows each service, its port and whether it answers
   build    rebuilds the project (mvn install without tests)
 
+  --compose [up|demo|down|status]   the same against docker-compose.yml instead of local
+           processes (needs Docker; see docs/compose.md). No command: up, then demo.
+
 No Docker is needed. State and logs live in $LAKE_STATE_DIR (default .lake/).
 Ports and hosts come from the environment: see scripts/lib/env.sh.
 EOF
@@ -77,5 +80,27 @@ main() {
     *) usage; exit 2 ;;
   esac
 }
+
+# --compose: the same commands against docker-compose.yml. LAKE_MODE=compose makes the
+# scripts demo.sh uses (load.sh, inspect-topic.sh, presto.sh, hdfs.sh) run inside the containers.
+compose_main() {
+  export LAKE_MODE=compose
+  source scripts/lib/compose.sh
+  case "${1:-all}" in
+    all) step "docker compose up"; lake_compose up -d --wait; cmd_demo ;;
+    up) lake_compose up -d --wait ;;
+    demo) cmd_demo ;;
+    down) lake_compose down ;;
+    status) lake_compose ps ;;
+    -h|--help|help) usage ;;
+    *) usage; exit 2 ;;
+  esac
+}
+
+if [[ "${1:-}" == "--compose" ]]; then
+  shift
+  compose_main "$@"
+  exit
+fi
 
 main "$@"
