@@ -231,7 +231,7 @@ class EndToEndIT {
     }
 
     private static JsonNode ok(HttpResponse<String> response, EventType type) throws Exception {
-        assertThat(response.statusCode()).as("%s %s: %s", response.request().method(), response.uri(), response.body()).isEqualTo(200);
+        assertThat(response.statusCode()).as("%s %s: %s", response.request().method(), response.uri(), response.body()).isIn(200, 201);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("event_id").asText()).as("event_id in the answer to %s", response.uri()).isNotBlank();
         eventIds.add(body.path("event_id").asText());
