@@ -49,6 +49,7 @@ done
 lake_path="/${LAKE_ROOT#*://*/}"
 
 if lake_is_compose; then
+  lake_compose_require
   dfs() { lake_compose exec -T namenode timeout "$HDFS_COMMAND_TIMEOUT" hdfs dfs "$@"; }
 else
   classpath_file="$LAKE_REPO_ROOT/local-stack/hdfs/target/classpath.txt"

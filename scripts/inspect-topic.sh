@@ -59,6 +59,7 @@ done
 [[ "$topic" =~ ^[a-zA-Z0-9._-]+$ ]] || { echo "--topic must be a Kafka topic name, was '$topic'" >&2; exit 2; }
 
 if lake_is_compose; then
+  lake_compose_require
   bootstrap="$COMPOSE_KAFKA_BOOTSTRAP"
   run_kcat() { lake_compose exec -T tools timeout "$timeout_s" kcat "$@"; }
 else

@@ -95,6 +95,7 @@ for name in "${selected[@]}"; do
 done
 
 if lake_is_compose; then
+  lake_compose_require
   base_url="$COMPOSE_API_URL"
   body_dir="$COMPOSE_LOAD_DIR"
   run_tool() { lake_compose exec -T tools "$@"; }

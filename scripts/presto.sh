@@ -71,6 +71,7 @@ presto_answers() {
 }
 
 if lake_is_compose; then
+  lake_compose_require
   presto_url="http://localhost:8080"
   wrapper=(lake_compose exec -T presto)
   cli=(lake_compose_exec presto presto-cli --server localhost:8080)

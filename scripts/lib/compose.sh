@@ -26,9 +26,15 @@ lake_is_compose() {
   esac
 }
 
+# Fails with a clear message where Docker or its compose plugin is missing.
+lake_compose_require() {
+  command -v docker > /dev/null 2>&1 || lake_die "docker not found: compose mode needs Docker with the compose plugin (see docs/compose.md)"
+  docker compose version > /dev/null 2>&1 || lake_die "'docker compose' is not available: install the Docker compose plugin (v2), see docs/compose.md"
+}
+
 # docker compose on the project's file, from any working folder.
 lake_compose() {
-  command -v docker > /dev/null 2>&1 || lake_die "docker not found: compose mode needs Docker with the compose plugin (see docs/compose.md)"
+  lake_compose_require
   docker compose -f "$LAKE_COMPOSE_FILE" --project-directory "$LAKE_REPO_ROOT" "$@"
 }
 
