@@ -109,6 +109,16 @@ launch() {
   lake_log "$name: started (pid $!, log $log)"
 }
 
+# Services whose readiness this run has already seen.
+declare -A AWAITED=()
+
+# Waits for a service once per run, however many services depend on it.
+await_service() {
+  [[ -n "${AWAITED[$1]:-}" ]] && return 0
+  "await_$1"
+  AWAITED[$1]=1
+}
+
 # Polls CHECK until it succeeds, the process dies, or the timeout passes.
 await_ready() {
   local name="$1" what="$2"; shift 2
@@ -335,18 +345,18 @@ cmd_start() {
       continue
     fi
     case "$service" in
-      metastore) [[ " ${services[*]} " == *" hdfs "* ]] && await_hdfs ;;
-      api) [[ " ${services[*]} " == *" kafka "* ]] && await_kafka ;;
+      metastore) [[ " ${services[*]} " == *" hdfs "* ]] && await_service hdfs ;;
+      api) [[ " ${services[*]} " == *" kafka "* ]] && await_service kafka ;;
       streaming)
         for dependency in kafka hdfs metastore; do
-          [[ " ${services[*]} " == *" $dependency "* ]] && "await_$dependency"
+          [[ " ${services[*]} " == *" $dependency "* ]] && await_service "$dependency"
         done ;;
     esac
     "start_$service"
     to_await+=("$service")
   done
   for service in "${to_await[@]}"; do
-    "await_$service"
+    await_service "$service"
   done
   lake_log "started ${services[*]} in $((SECONDS - started_at))s (state: $LAKE_STATE_DIR)"
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Prints the answers of the saved business queries (presto/queries) from the running stack.
+set -euo pipefail
+
+usage() {
+  cat <<'HELP'
+Usage: scripts/report.sh [--format table|csv|json] [--await-rows N [--timeout-seconds S]]
+
+Runs every query of presto/queries through Presto JDBC and prints each answer under its
+question. --format csv|json for machines. --await-rows waits first until the lake holds at
+least N rows. Presto is found at PRESTO_PORT (default 8080) on LAKE_HOST.
+HELP
+}
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/java.sh"
+
+lake_java_main presto lake-presto dev.bankinglake.presto.report.Report \
+  --url "jdbc:presto://$LAKE_HOST:$PRESTO_PORT/hive/default" --queries "$LAKE_REPO_ROOT/presto/queries" "$@"
