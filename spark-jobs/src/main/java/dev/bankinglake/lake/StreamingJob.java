@@ -37,11 +37,22 @@ public final class StreamingJob {
         this.config = requireNonNull(config, "config is null");
     }
 
-    public static void main(String[] args) throws Exception {
-        StreamingJobConfig config = StreamingJobConfig.fromEnvironment(System.getenv());
-        new StreamingJob(config).run();
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            new StreamingJob(StreamingJobConfig.fromEnvironment(System.getenv())).run();
+            exitCode = 0;
+        }
+        catch (Exception e) {
+            LOG.error("The streaming job failed", e);
+            exitCode = 1;
+        }
+        // Spark leaves non-daemon threads behind; without this a failed query would leave a live JVM
+        // that a supervisor cannot tell from a working one.
+        System.exit(exitCode);
     }
 
+    /** Runs until the query stops (SIGTERM) or fails. */
     public void run() throws Exception {
         LOG.info("Starting with {}", config);
         SparkSession spark = LakeSession.withLakeSettings(SparkSession.builder())
@@ -95,6 +106,7 @@ public final class StreamingJob {
         }
         finally {
             registrar.close();
+            spark.stop();
         }
     }
 
