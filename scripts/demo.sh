@@ -19,6 +19,7 @@ HELP
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tools.sh"
 
 DEMO_USERS="${DEMO_USERS:-5}"
 DEMO_REQUESTS="${DEMO_REQUESTS:-40}"
@@ -26,8 +27,7 @@ DEMO_TIMEOUT="${DEMO_TIMEOUT:-180}"
 started=$SECONDS
 step() { lake_log "[demo +$((SECONDS - started))s] $*"; }
 
-command -v ab > /dev/null || lake_die "ab is missing: run scripts/setup.sh"
-command -v kcat > /dev/null || lake_die "kcat is missing: run scripts/setup.sh"
+lake_require_tools ab kcat
 curl -sf "$API_URL/health" > /dev/null || lake_die "no healthy API at $API_URL: run ./pipeline.sh up first"
 
 bodies=$(mktemp -d)
@@ -40,7 +40,7 @@ drive() {
   local label="$1" requests="$2"; shift 2
   local output complete failed concurrency=$(( requests < 4 ? requests : 4 ))
   (( requests > 0 )) || return 0
-  output=$(ab -q -k -l -t 60 -n "$requests" -c "$concurrency" -s 20 -H "User-Agent: lake-demo/1.0" "$@" 2>&1) \
+  output=$(lake_ab -q -k -l -t 60 -n "$requests" -c "$concurrency" -s 20 -H "User-Agent: lake-demo/1.0" "$@" 2>&1) \
     || lake_die "ab failed for $label: $output"
   complete=$(awk '/^Complete requests:/ {print $3}' <<< "$output")
   failed=$(awk '/^Non-2xx responses:/ {print $3}' <<< "$output")
@@ -85,11 +85,11 @@ done
 step "$accepted requests accepted: one event each"
 
 step "newest events on topic $EVENTS_TOPIC (kcat):"
-kcat -b "$KAFKA_BOOTSTRAP" -t "$EVENTS_TOPIC" -C -o -1 -e -q -f 'partition %p offset %o key %k\n%s\n' 2>/dev/null \
+lake_kcat -b "$KAFKA_BOOTSTRAP" -t "$EVENTS_TOPIC" -C -o -1 -e -q -f 'partition %p offset %o key %k\n%s\n' 2>/dev/null \
   | cut -c1-400 >&2 || lake_log "kcat could not read $EVENTS_TOPIC"
 
 # Messages on the topic = sum over partitions of (last offset + 1).
-messages=$(kcat -b "$KAFKA_BOOTSTRAP" -t "$EVENTS_TOPIC" -C -o -1 -e -q -f '%o\n' 2>/dev/null | awk '{total += $1 + 1} END {print total + 0}')
+messages=$(lake_kcat -b "$KAFKA_BOOTSTRAP" -t "$EVENTS_TOPIC" -C -o -1 -e -q -f '%o\n' 2>/dev/null | awk '{total += $1 + 1} END {print total + 0}')
 step "topic holds $messages messages; waiting until the lake holds as many rows (at most ${DEMO_TIMEOUT}s)"
 "$LAKE_REPO_ROOT/scripts/report.sh" --await-rows "$messages" --timeout-seconds "$DEMO_TIMEOUT"
 step "done"
