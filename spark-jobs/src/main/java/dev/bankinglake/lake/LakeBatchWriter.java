@@ -33,10 +33,12 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
     /** What one batch wrote. */
-    public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, int filesRenamed, int filesAlreadyPresent) {
+    public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration, int filesRenamed,
+            int filesAlreadyPresent) {
         public BatchOutcome {
             rows = Map.copyOf(rows);
             requireNonNull(duration, "duration is null");
+            requireNonNull(parseDuration, "parseDuration is null");
         }
 
         public long rows(LakeTable table) {
@@ -86,6 +88,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         Dataset<Row> validated = EventValidation.validate(batch).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<LakeTable, Long> rows = countPerTable(validated);
+            Duration parsed = Duration.ofNanos(System.nanoTime() - started);
             List<LakeTable> tables = rows.keySet().stream().filter(table -> rows.get(table) > 0).toList();
             int renamed = 0;
             int present = 0;
@@ -105,7 +108,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             finally {
                 writers.shutdownNow();
             }
-            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), renamed, present);
+            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, renamed, present);
         }
         finally {
             validated.unpersist(false);
