@@ -45,6 +45,9 @@ public final class Report {
             System.err.println("report: " + e.getMessage());
             System.exit(1);
         }
+        // The JDBC driver's HTTP dispatcher threads are not daemons and idle for a minute before
+        // they end; the report is done, so do not make the caller wait for them.
+        System.exit(0);
     }
 
     public static Connection connect(String url, String user) throws SQLException {
