@@ -38,7 +38,7 @@ PID_DIR="$LAKE_STATE_DIR/pids"
 STACK_DIR="$LAKE_REPO_ROOT/local-stack"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- processes and templates
 
 # The processes behind a service.
 processes_of() {
