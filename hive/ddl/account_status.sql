@@ -1,5 +1,5 @@
 -- Generated from the lake contract (dev.bankinglake.contract.LakeTable); do not edit by hand.
--- The streaming job creates this table itself at start; this file documents it and lets
+-- The lake service creates this table itself at start; this file documents it and lets
 -- an operator create it by hand: replace ${LAKE_ROOT} with the lake root.
 CREATE EXTERNAL TABLE IF NOT EXISTS account_status (
   event_id string COMMENT 'UUID of the event, unique across the topic',

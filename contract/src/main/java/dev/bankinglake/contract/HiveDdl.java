@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.stream.Collectors;
 
 /**
- * Hive DDL for the lake tables, generated from {@link LakeTable}. The files in {@code hive/ddl}
+ * Hive DDL for the lake tables, generated from {@link TableDefinition#all()}. The files in {@code hive/ddl}
  * are this output with the location left as {@value #LAKE_ROOT_PLACEHOLDER}; a test keeps them equal.
  */
 public final class HiveDdl {
@@ -15,7 +15,7 @@ public final class HiveDdl {
     }
 
     /** {@code CREATE EXTERNAL TABLE IF NOT EXISTS} for the table stored under {@code lakeRoot/<table>}. */
-    public static String createTable(LakeTable table, String lakeRoot) {
+    public static String createTable(TableDefinition table, String lakeRoot) {
         requireNonNull(table, "table is null");
         requireNonNull(lakeRoot, "lakeRoot is null");
         String columns = table.columns().stream()
@@ -32,15 +32,15 @@ public final class HiveDdl {
     }
 
     /** The folder of a table under the lake root. */
-    public static String tableLocation(String lakeRoot, LakeTable table) {
+    public static String tableLocation(String lakeRoot, TableDefinition table) {
         String root = lakeRoot.endsWith("/") ? lakeRoot.substring(0, lakeRoot.length() - 1) : lakeRoot;
         return root + "/" + table.tableName();
     }
 
     /** The content of {@code hive/ddl/<table>.sql}. */
-    public static String ddlFile(LakeTable table) {
-        return "-- Generated from the lake contract (dev.bankinglake.contract.LakeTable); do not edit by hand.\n"
-                + "-- The streaming job creates this table itself at start; this file documents it and lets\n"
+    public static String ddlFile(TableDefinition table) {
+        return "-- Generated from the lake contract (dev.bankinglake.contract." + table.getClass().getSimpleName() + "); do not edit by hand.\n"
+                + "-- The lake service creates this table itself at start; this file documents it and lets\n"
                 + "-- an operator create it by hand: replace " + LAKE_ROOT_PLACEHOLDER + " with the lake root.\n"
                 + createTable(table, LAKE_ROOT_PLACEHOLDER) + ";\n";
     }

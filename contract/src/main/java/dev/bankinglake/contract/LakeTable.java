@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tables of the lake. Each is external, Parquet, partitioned by {@link #PARTITION_COLUMN}
+ * The tables fed from the events topic. Each is external, Parquet, partitioned by {@link #PARTITION_COLUMN}
  * and stored in its own folder, named like the table, under the lake root. The column lists
  * here are the only definition: the Spark schema, the Hive DDL in {@code hive/ddl} and the
  * Presto queries are generated from or tested against them.
  */
-public enum LakeTable {
+public enum LakeTable implements TableDefinition {
     ASSET_PRICES("asset_prices", "Price and account lookups",
             List.of(USER_ID, ASSET_NAME, UNIT_PRICE, AMOUNT)),
     ACCOUNT_STATUS("account_status", "Accounts opened and closed",
@@ -52,10 +52,12 @@ public enum LakeTable {
         this.payloadFields = List.copyOf(payloadFields);
     }
 
+    @Override
     public String tableName() {
         return tableName;
     }
 
+    @Override
     public String comment() {
         return comment;
     }
@@ -75,6 +77,7 @@ public enum LakeTable {
     }
 
     /** The data columns in file order, without the partition column. */
+    @Override
     public List<Column> columns() {
         List<Column> columns = new ArrayList<>();
         if (!isEventTable()) {
@@ -98,10 +101,6 @@ public enum LakeTable {
         columns.add(KAFKA_TIMESTAMP);
         columns.add(RAW_EVENT);
         return List.copyOf(columns);
-    }
-
-    public List<String> columnNames() {
-        return columns().stream().map(Column::name).toList();
     }
 
     public static Optional<LakeTable> byTableName(String name) {

@@ -1,7 +1,7 @@
 package dev.bankinglake.hive;
 
 import dev.bankinglake.contract.HiveDdl;
-import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Writes {@code hive/ddl/<table>.sql} for every lake table from the contract.
- * Run after changing {@link LakeTable}: {@code mvn -q -pl hive -am compile exec:java -Dexec.mainClass=dev.bankinglake.hive.DdlFiles}
+ * Run after changing a table of the contract ({@link TableDefinition#all()}): {@code mvn -q -pl hive -am compile exec:java -Dexec.mainClass=dev.bankinglake.hive.DdlFiles}
  * ({@code DdlFilesTest} fails while the files are stale).
  */
 public final class DdlFiles {
@@ -22,7 +22,7 @@ public final class DdlFiles {
     /** File name to content, one per table. */
     public static Map<String, String> expected() {
         Map<String, String> files = new LinkedHashMap<>();
-        for (LakeTable table : LakeTable.values()) {
+        for (TableDefinition table : TableDefinition.all()) {
             files.put(table.tableName() + ".sql", HiveDdl.ddlFile(table));
         }
         return files;

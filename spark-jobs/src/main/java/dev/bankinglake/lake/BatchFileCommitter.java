@@ -3,6 +3,7 @@ package dev.bankinglake.lake;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,23 +37,23 @@ public final class BatchFileCommitter {
     }
 
     /** The outcome of committing one table's files of one batch. */
-    public record Committed(LakeTable table, long batchId, Set<String> partitions, int filesRenamed, int filesAlreadyPresent) {
+    public record Committed(TableDefinition table, long batchId, Set<String> partitions, int filesRenamed, int filesAlreadyPresent) {
         public Committed {
             requireNonNull(table, "table is null");
             partitions = Set.copyOf(partitions);
         }
     }
 
-    public Path tableFolder(LakeTable table) {
+    public Path tableFolder(TableDefinition table) {
         return new Path(lakeRoot, table.tableName());
     }
 
-    public Path stagingFolder(LakeTable table, long batchId) {
+    public Path stagingFolder(TableDefinition table, long batchId) {
         return new Path(new Path(new Path(lakeRoot, STAGING_FOLDER), table.tableName()), "batch=" + batchId);
     }
 
     /** Removes what an earlier, interrupted attempt of this batch left in staging. */
-    public Path prepareStaging(LakeTable table, long batchId) throws IOException {
+    public Path prepareStaging(TableDefinition table, long batchId) throws IOException {
         Path staging = stagingFolder(table, batchId);
         fileSystem.delete(staging, true);
         return staging;
@@ -76,7 +77,7 @@ public final class BatchFileCommitter {
      * Moves the staged Parquet files of a batch to their final names in the table's partition
      * folders, skipping those already there, then drops the staging folder.
      */
-    public Committed commit(LakeTable table, long batchId, String queryId) throws IOException {
+    public Committed commit(TableDefinition table, long batchId, String queryId) throws IOException {
         Path staging = stagingFolder(table, batchId);
         Set<String> partitions = new TreeSet<>();
         int renamed = 0;

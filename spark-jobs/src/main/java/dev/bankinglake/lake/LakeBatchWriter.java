@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.metastore.PartitionRegistration;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +31,22 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     /** Spark sets this local property on the thread that runs a streaming query's batches. */
     static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
-    /** What one batch wrote. */
-    public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration, int filesRenamed,
-            int filesAlreadyPresent) {
+    /** What one batch wrote: rows per table, and the files and partitions committed per table. */
+    public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration,
+            Map<LakeTable, BatchFileCommitter.Committed> committed) {
         public BatchOutcome {
             rows = Map.copyOf(rows);
             requireNonNull(duration, "duration is null");
             requireNonNull(parseDuration, "parseDuration is null");
+            committed = Map.copyOf(committed);
+        }
+
+        public int filesRenamed() {
+            return committed.values().stream().mapToInt(BatchFileCommitter.Committed::filesRenamed).sum();
+        }
+
+        public int filesAlreadyPresent() {
+            return committed.values().stream().mapToInt(BatchFileCommitter.Committed::filesAlreadyPresent).sum();
         }
 
         public long rows(LakeTable table) {
@@ -46,14 +54,28 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         }
     }
 
+    /** Runs inside the batch once its files are committed, before Spark records the batch as done. */
+    @FunctionalInterface
+    public interface CommitHook {
+        void batchCommitted(BatchOutcome outcome, String queryId) throws Exception;
+
+        CommitHook NONE = (outcome, queryId) -> { };
+    }
+
     private final transient BatchFileCommitter committer;
     private final transient PartitionRegistration registration;
+    private final transient CommitHook commitHook;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
     private final transient ReentrantLock batchLock = new ReentrantLock();
 
     public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration) {
+        this(committer, registration, CommitHook.NONE);
+    }
+
+    public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook) {
         this.committer = requireNonNull(committer, "committer is null");
         this.registration = requireNonNull(registration, "registration is null");
+        this.commitHook = requireNonNull(commitHook, "commitHook is null");
     }
 
     /** Held while a batch is written; a clean stop takes it so as not to interrupt a batch half-way. */
@@ -75,7 +97,9 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         }
         batchLock.lockInterruptibly();
         try {
-            outcomes.put(batchId, write(batch, batchId, queryId));
+            BatchOutcome outcome = write(batch, batchId, queryId);
+            commitHook.batchCommitted(outcome, queryId);
+            outcomes.put(batchId, outcome);
         }
         finally {
             batchLock.unlock();
@@ -90,25 +114,22 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             Map<LakeTable, Long> rows = countPerTable(validated);
             Duration parsed = Duration.ofNanos(System.nanoTime() - started);
             List<LakeTable> tables = rows.keySet().stream().filter(table -> rows.get(table) > 0).toList();
-            int renamed = 0;
-            int present = 0;
+            Map<LakeTable, BatchFileCommitter.Committed> committed = new EnumMap<>(LakeTable.class);
             ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, Math.min(tables.size(), 3)),
                     runnable -> new Thread(runnable, "lake-batch-" + batchId));
             try {
-                List<Future<BatchFileCommitter.Committed>> results = new ArrayList<>();
+                Map<LakeTable, Future<BatchFileCommitter.Committed>> results = new EnumMap<>(LakeTable.class);
                 for (LakeTable table : tables) {
-                    results.add(writers.submit(() -> writeTable(validated, table, batchId, queryId)));
+                    results.put(table, writers.submit(() -> writeTable(validated, table, batchId, queryId)));
                 }
-                for (Future<BatchFileCommitter.Committed> result : results) {
-                    BatchFileCommitter.Committed committed = unwrap(result);
-                    renamed += committed.filesRenamed();
-                    present += committed.filesAlreadyPresent();
+                for (Map.Entry<LakeTable, Future<BatchFileCommitter.Committed>> result : results.entrySet()) {
+                    committed.put(result.getKey(), unwrap(result.getValue()));
                 }
             }
             finally {
                 writers.shutdownNow();
             }
-            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, renamed, present);
+            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
         }
         finally {
             validated.unpersist(false);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.bankinglake.contract.Column;
 import dev.bankinglake.contract.HiveDdl;
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,15 +31,15 @@ public final class HiveTables {
     private HiveTables() {
     }
 
-    public static String tableLocation(String lakeRoot, LakeTable table) {
+    public static String tableLocation(String lakeRoot, TableDefinition table) {
         return HiveDdl.tableLocation(lakeRoot, table);
     }
 
-    public static String partitionLocation(String lakeRoot, LakeTable table, String partitionValue) {
+    public static String partitionLocation(String lakeRoot, TableDefinition table, String partitionValue) {
         return tableLocation(lakeRoot, table) + "/" + LakeTable.PARTITION_COLUMN.name() + "=" + partitionValue;
     }
 
-    public static List<FieldSchema> columns(LakeTable table) {
+    public static List<FieldSchema> columns(TableDefinition table) {
         List<FieldSchema> columns = new ArrayList<>();
         for (Column column : table.columns()) {
             columns.add(fieldSchema(column));
@@ -46,7 +47,7 @@ public final class HiveTables {
         return columns;
     }
 
-    public static Table table(LakeTable table, String lakeRoot, String database) {
+    public static Table table(TableDefinition table, String lakeRoot, String database) {
         requireNonNull(table, "table is null");
         requireNonNull(lakeRoot, "lakeRoot is null");
         Map<String, String> parameters = new HashMap<>();
@@ -64,7 +65,7 @@ public final class HiveTables {
         return hiveTable;
     }
 
-    public static Partition partition(LakeTable table, String lakeRoot, String database, String partitionValue) {
+    public static Partition partition(TableDefinition table, String lakeRoot, String database, String partitionValue) {
         requireNonNull(partitionValue, "partitionValue is null");
         Partition partition = new Partition();
         partition.setDbName(requireNonNull(database, "database is null"));

@@ -3,11 +3,12 @@ package dev.bankinglake.metastore;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     private static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
 
     /** A partition of a lake table, e.g. asset_prices / 2026-11-20. */
-    public record TablePartition(LakeTable table, String value) {
+    public record TablePartition(TableDefinition table, String value) {
         public TablePartition {
             requireNonNull(table, "table is null");
             requireNonNull(value, "value is null");
@@ -82,7 +83,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
      * metastore is down: the attempt is repeated after each batch.
      */
     public boolean start() throws IOException {
-        for (LakeTable table : LakeTable.values()) {
+        for (TableDefinition table : TableDefinition.all()) {
             Path folder = new Path(HiveTables.tableLocation(lakeRoot, table));
             fileSystem.mkdirs(folder);
             for (String value : partitionFolders(folder)) {
@@ -96,7 +97,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     }
 
     @Override
-    public void partitionsCommitted(LakeTable table, Set<String> partitionValues) {
+    public void partitionsCommitted(TableDefinition table, Set<String> partitionValues) {
         for (String value : partitionValues) {
             TablePartition partition = new TablePartition(table, value);
             if (!registered.contains(partition)) {
@@ -135,11 +136,11 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
                 ensureTables(metastore);
                 tablesReady = true;
             }
-            Map<LakeTable, List<TablePartition>> byTable = new EnumMap<>(LakeTable.class);
+            Map<TableDefinition, List<TablePartition>> byTable = new LinkedHashMap<>();
             for (TablePartition partition : pending) {
                 byTable.computeIfAbsent(partition.table(), table -> new ArrayList<>()).add(partition);
             }
-            for (Map.Entry<LakeTable, List<TablePartition>> entry : byTable.entrySet()) {
+            for (Map.Entry<TableDefinition, List<TablePartition>> entry : byTable.entrySet()) {
                 List<Partition> partitions = entry.getValue().stream()
                         .map(partition -> HiveTables.partition(partition.table(), lakeRoot, database, partition.value()))
                         .collect(Collectors.toList());
@@ -174,7 +175,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
                 LOG.info("Database {} was created concurrently", database);
             }
         }
-        for (LakeTable table : LakeTable.values()) {
+        for (TableDefinition table : TableDefinition.all()) {
             fileSystem.mkdirs(new Path(HiveTables.tableLocation(lakeRoot, table)));
             if (metastore.tableExists(database, table.tableName())) {
                 warnIfDifferent(metastore.getTable(database, table.tableName()), table);
@@ -190,7 +191,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
         }
     }
 
-    private void warnIfDifferent(Table existing, LakeTable table) {
+    private void warnIfDifferent(Table existing, TableDefinition table) {
         List<String> expected = HiveTables.columns(table).stream().map(column -> column.getName() + " " + column.getType()).toList();
         List<String> actual = existing.getSd().getCols().stream().map(column -> column.getName() + " " + column.getType()).toList();
         String location = existing.getSd().getLocation();

@@ -1,10 +1,10 @@
 package dev.bankinglake.metastore;
 
-import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import java.util.Set;
 
 /** Told about partitions whose data has just been committed, so queries can see them. */
 public interface PartitionRegistration {
     /** Must not block on, nor fail because of, an unavailable metastore. */
-    void partitionsCommitted(LakeTable table, Set<String> partitionValues);
+    void partitionsCommitted(TableDefinition table, Set<String> partitionValues);
 }

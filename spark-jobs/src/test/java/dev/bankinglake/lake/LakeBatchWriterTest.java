@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.bench.SampleEvents;
 import dev.bankinglake.metastore.PartitionRegistration;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +37,10 @@ class LakeBatchWriterTest {
 
     /** Records what the writer hands to the metastore registration. */
     private static final class RecordedRegistration implements PartitionRegistration {
-        final Map<LakeTable, Set<String>> partitions = new EnumMap<>(LakeTable.class);
+        final Map<TableDefinition, Set<String>> partitions = new HashMap<>();
 
         @Override
-        public synchronized void partitionsCommitted(LakeTable table, Set<String> values) {
+        public synchronized void partitionsCommitted(TableDefinition table, Set<String> values) {
             partitions.computeIfAbsent(table, key -> new TreeSet<>()).addAll(values);
         }
     }

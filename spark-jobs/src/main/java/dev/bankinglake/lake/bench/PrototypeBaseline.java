@@ -3,7 +3,7 @@ package dev.bankinglake.lake.bench;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.lake.EventValidation;
 import dev.bankinglake.lake.LakeSession;
-import dev.bankinglake.lake.StreamingJobConfig;
+import dev.bankinglake.service.LakeServiceConfig;
 import dev.bankinglake.lake.TableRows;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class PrototypeBaseline {
     }
 
     public static void main(String[] args) throws Exception {
-        StreamingJobConfig config = StreamingJobConfig.fromEnvironment(System.getenv());
+        LakeServiceConfig config = LakeServiceConfig.fromEnvironment(System.getenv());
         long expected = Long.parseLong(System.getenv().getOrDefault("BENCH_EVENTS", "1000000"));
         long timeoutSeconds = Long.parseLong(System.getenv().getOrDefault("BENCH_TIMEOUT_SECONDS", "1800"));
         SparkSession spark = LakeSession.withLakeSettings(SparkSession.builder())

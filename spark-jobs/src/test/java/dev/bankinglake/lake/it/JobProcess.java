@@ -3,8 +3,14 @@ package dev.bankinglake.lake.it;
 import static java.util.Objects.requireNonNull;
 import static org.awaitility.Awaitility.await;
 
-import dev.bankinglake.lake.StreamingJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bankinglake.service.LakeService;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,12 +24,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The streaming job as the scripts run it: its own JVM, launched with jvm-options.txt and the
- * module's jar + classpath.txt, so a test can SIGTERM or kill -9 it.
+ * The lake service as the scripts run it: its own JVM, launched with jvm-options.txt and the
+ * module's jar + classpath.txt, so a test can SIGTERM or kill -9 it. Ready means its
+ * {@code GET /health} answers 200; {@link #get} and {@link #post} talk to its HTTP surface.
  */
 final class JobProcess {
     private static final Path MODULE = Paths.get("").toAbsolutePath();
     private static final Pattern BATCH_LINE = Pattern.compile("batch (\\d+): (\\d+) rows");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Map<String, String> environment;
     private final Path logDir;
@@ -38,8 +47,19 @@ final class JobProcess {
         this.logDir = requireNonNull(logDir, "logDir is null");
     }
 
-    /** Starts the job and waits until its streaming query runs. */
+    /** Starts the service and waits until {@code /health} says it runs its queries. */
     JobProcess start() throws IOException {
+        launch();
+        await("service " + name + " to answer /health with 200 (log " + log + ")")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .failFast("service " + name + " exited (log " + log + ")", () -> !process.isAlive())
+                .until(() -> status("/health") == 200);
+        return this;
+    }
+
+    /** Starts the JVM without waiting for it. */
+    JobProcess launch() throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("Job " + name + " is already running");
         }
@@ -57,18 +77,60 @@ final class JobProcess {
         command.add("-cp");
         command.add(MODULE.resolve("target/lake-spark-jobs-0.1.0-SNAPSHOT.jar") + ":"
                 + Files.readString(MODULE.resolve("target/classpath.txt")).trim());
-        command.add(StreamingJob.class.getName());
+        command.add(LakeService.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = new HashMap<>(environment);
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         builder.environment().putAll(env);
         process = builder.start();
-        await("job " + name + " to start its streaming query (log " + log + ")")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(250))
-                .failFast("job " + name + " exited (log " + log + ")", () -> !process.isAlive())
-                .until(() -> logText().contains("Streaming query started"));
         return this;
+    }
+
+    /** Waits for the JVM to exit and returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Service " + name + " did not exit within " + timeout + " (log " + log + ")");
+        }
+        return process.exitValue();
+    }
+
+    int port() {
+        return Integer.parseInt(environment.get("LAKE_SERVICE_PORT"));
+    }
+
+    /** The HTTP status of a GET, or -1 while nothing answers. */
+    int status(String path) {
+        try {
+            return request("GET", path).statusCode();
+        }
+        catch (IOException e) {
+            return -1;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(request("GET", path).body());
+    }
+
+    HttpResponse<String> request(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(90))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST that must answer 200; returns its JSON. */
+    JsonNode post(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = request("POST", path);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
     }
 
     /** kill -9: no shutdown hook, no cleanup. */
@@ -85,6 +147,10 @@ final class JobProcess {
             throw new IllegalStateException("Job " + name + " did not stop within 90 s of SIGTERM (log " + log + ")");
         }
         return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -54,8 +54,18 @@ final class LakeTestSupport {
         env.put("HADOOP_CONF_DIR", stack.hadoopConfDir().toString());
         env.put("SPARK_MASTER", "local[2]");
         env.put("TRIGGER_INTERVAL", "1 second");
+        env.put("LAKE_SERVICE_PORT", Integer.toString(freePort()));
         env.putAll(overrides);
         return env;
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException("No free port for the lake service", e);
+        }
     }
 
     JobProcess job(String name, Map<String, String> overrides) {
@@ -112,6 +122,16 @@ final class LakeTestSupport {
     long prestoCount(LakeTable table) {
         try {
             return count("select count(*) from " + table(table));
+        }
+        catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    /** Row count of any table through Presto, or -1 while Presto cannot read it yet. */
+    long prestoCountOf(String qualifiedTable) {
+        try {
+            return count("select count(*) from " + qualifiedTable);
         }
         catch (SQLException e) {
             return -1;

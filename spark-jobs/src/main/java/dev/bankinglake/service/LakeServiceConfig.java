@@ -1,4 +1,4 @@
-package dev.bankinglake.lake;
+package dev.bankinglake.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Everything the streaming job can be told from outside, read from environment variables.
+ * Everything the lake service can be told from outside, read from environment variables.
  * Defaults live here and nowhere else; every problem is reported at once.
  */
-public record StreamingJobConfig(
+public record LakeServiceConfig(
         String kafkaBootstrap,
         String eventsTopic,
         String lakeRoot,
@@ -27,7 +27,9 @@ public record StreamingJobConfig(
         String sparkMaster,
         Duration triggerInterval,
         long maxOffsetsPerTrigger,
-        Optional<String> hadoopConfDir) {
+        Optional<String> hadoopConfDir,
+        int servicePort,
+        Duration maxRestartBackoff) {
 
     public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
@@ -39,18 +41,22 @@ public record StreamingJobConfig(
     public static final String TRIGGER_INTERVAL = "TRIGGER_INTERVAL";
     public static final String MAX_OFFSETS_PER_TRIGGER = "MAX_OFFSETS_PER_TRIGGER";
     public static final String HADOOP_CONF_DIR = "HADOOP_CONF_DIR";
+    public static final String LAKE_SERVICE_PORT = "LAKE_SERVICE_PORT";
+    public static final String QUERY_RESTART_MAX_BACKOFF = "QUERY_RESTART_MAX_BACKOFF";
 
     /** The defaults match the local stack's default ports. */
-    public static final Map<String, String> DEFAULTS = Map.of(
-            KAFKA_BOOTSTRAP, "127.0.0.1:9092",
-            EVENTS_TOPIC, "events",
-            LAKE_ROOT, "hdfs://127.0.0.1:8020/lake",
-            CHECKPOINT_DIR, "hdfs://127.0.0.1:8020/checkpoints/lake-streaming",
-            METASTORE_URI, "thrift://127.0.0.1:9083",
-            HIVE_DATABASE, "default",
-            SPARK_MASTER, "local[2]",
-            TRIGGER_INTERVAL, "1 second",
-            MAX_OFFSETS_PER_TRIGGER, "200000");
+    public static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(KAFKA_BOOTSTRAP, "127.0.0.1:9092"),
+            Map.entry(EVENTS_TOPIC, "events"),
+            Map.entry(LAKE_ROOT, "hdfs://127.0.0.1:8020/lake"),
+            Map.entry(CHECKPOINT_DIR, "hdfs://127.0.0.1:8020/checkpoints/lake-streaming"),
+            Map.entry(METASTORE_URI, "thrift://127.0.0.1:9083"),
+            Map.entry(HIVE_DATABASE, "default"),
+            Map.entry(SPARK_MASTER, "local[2]"),
+            Map.entry(TRIGGER_INTERVAL, "1 second"),
+            Map.entry(MAX_OFFSETS_PER_TRIGGER, "200000"),
+            Map.entry(LAKE_SERVICE_PORT, "5050"),
+            Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"));
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
     private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
@@ -58,7 +64,7 @@ public record StreamingJobConfig(
     private static final Pattern INTERVAL = Pattern.compile(
             "(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?)");
 
-    public StreamingJobConfig {
+    public LakeServiceConfig {
         requireNonNull(kafkaBootstrap, "kafkaBootstrap is null");
         requireNonNull(eventsTopic, "eventsTopic is null");
         requireNonNull(lakeRoot, "lakeRoot is null");
@@ -68,16 +74,18 @@ public record StreamingJobConfig(
         requireNonNull(sparkMaster, "sparkMaster is null");
         requireNonNull(triggerInterval, "triggerInterval is null");
         requireNonNull(hadoopConfDir, "hadoopConfDir is null");
+        requireNonNull(maxRestartBackoff, "maxRestartBackoff is null");
         List<String> problems = new ArrayList<>();
         validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger);
+        validateService(problems, servicePort, maxRestartBackoff);
         failIfAny(problems);
         lakeRoot = withoutTrailingSlash(lakeRoot);
         checkpointDir = withoutTrailingSlash(checkpointDir);
     }
 
     /** Reads the configuration from environment variables (or any map shaped like them). */
-    public static StreamingJobConfig fromEnvironment(Map<String, String> environment) {
+    public static LakeServiceConfig fromEnvironment(Map<String, String> environment) {
         requireNonNull(environment, "environment is null");
         List<String> problems = new ArrayList<>();
         String kafkaBootstrap = value(environment, KAFKA_BOOTSTRAP);
@@ -87,7 +95,9 @@ public record StreamingJobConfig(
         String metastoreUri = value(environment, METASTORE_URI);
         String hiveDatabase = value(environment, HIVE_DATABASE);
         String sparkMaster = value(environment, SPARK_MASTER);
-        Duration triggerInterval = parseInterval(problems, value(environment, TRIGGER_INTERVAL));
+        Duration triggerInterval = parseInterval(problems, TRIGGER_INTERVAL, value(environment, TRIGGER_INTERVAL));
+        Duration maxRestartBackoff = parseInterval(problems, QUERY_RESTART_MAX_BACKOFF, value(environment, QUERY_RESTART_MAX_BACKOFF));
+        long servicePort = parsePositiveLong(problems, LAKE_SERVICE_PORT, value(environment, LAKE_SERVICE_PORT));
         long maxOffsetsPerTrigger = parsePositiveLong(problems, MAX_OFFSETS_PER_TRIGGER, value(environment, MAX_OFFSETS_PER_TRIGGER));
         Optional<String> hadoopConfDir = Optional.ofNullable(environment.get(HADOOP_CONF_DIR))
                 .map(String::trim)
@@ -95,9 +105,10 @@ public record StreamingJobConfig(
         validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval == null ? Duration.ofSeconds(1) : triggerInterval,
                 maxOffsetsPerTrigger < 0 ? 1 : maxOffsetsPerTrigger);
+        validateService(problems, servicePort, maxRestartBackoff == null ? Duration.ofSeconds(1) : maxRestartBackoff);
         failIfAny(problems);
-        return new StreamingJobConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
-                triggerInterval, maxOffsetsPerTrigger, hadoopConfDir);
+        return new LakeServiceConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
+                triggerInterval, maxOffsetsPerTrigger, hadoopConfDir, (int) servicePort, maxRestartBackoff);
     }
 
     private static String value(Map<String, String> environment, String name) {
@@ -137,6 +148,15 @@ public record StreamingJobConfig(
         }
     }
 
+    private static void validateService(List<String> problems, long servicePort, Duration maxRestartBackoff) {
+        if (servicePort < 1 || servicePort > 65_535) {
+            problems.add(LAKE_SERVICE_PORT + ": " + servicePort + " (must be a TCP port, 1 to 65535)");
+        }
+        if (maxRestartBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(QUERY_RESTART_MAX_BACKOFF + ": " + maxRestartBackoff + " (must be at least 1 second)");
+        }
+    }
+
     private static void requireAbsoluteUri(List<String> problems, String name, String value, String requiredScheme) {
         String expected = requiredScheme == null ? "an absolute URI such as hdfs://host:port/path or file:///path"
                 : "a " + requiredScheme + "://host:port URI";
@@ -155,10 +175,10 @@ public record StreamingJobConfig(
         }
     }
 
-    private static Duration parseInterval(List<String> problems, String value) {
+    private static Duration parseInterval(List<String> problems, String name, String value) {
         Matcher matcher = INTERVAL.matcher(value.toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            problems.add(TRIGGER_INTERVAL + ": '" + value + "' (must be a number and a unit, e.g. '500 ms', '1 second', '2 minutes')");
+            problems.add(name + ": '" + value + "' (must be a number and a unit, e.g. '500 ms', '1 second', '2 minutes')");
             return null;
         }
         long amount = Long.parseLong(matcher.group(1));
@@ -184,7 +204,7 @@ public record StreamingJobConfig(
 
     private static void failIfAny(List<String> problems) {
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Invalid streaming job configuration: " + String.join("; ", problems));
+            throw new IllegalArgumentException("Invalid lake service configuration: " + String.join("; ", problems));
         }
     }
 

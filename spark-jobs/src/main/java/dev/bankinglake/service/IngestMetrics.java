@@ -1,0 +1,110 @@
+package dev.bankinglake.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.lake.LakeBatchWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+
+/**
+ * The service's Prometheus metrics, through Micrometer: what each committed batch wrote (from the
+ * writer), Spark's own progress figures (rates, Kafka lag per partition), the supervision (query
+ * state, restarts), the metastore registration backlog, and the JVM's own metrics.
+ */
+public final class IngestMetrics {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<LakeTable, Counter> rows = new EnumMap<>(LakeTable.class);
+    private final Counter batches;
+    private final Timer batchDuration;
+    private final Timer parseDuration;
+    private final Map<String, AtomicLong> lagPerPartition = new ConcurrentHashMap<>();
+    private final AtomicLong inputRowsPerSecond = new AtomicLong();
+    private final AtomicLong processedRowsPerSecond = new AtomicLong();
+
+    public IngestMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        for (LakeTable table : LakeTable.values()) {
+            rows.put(table, Counter.builder("lake.rows").description("Rows committed to a lake table").baseUnit("rows")
+                    .tag("table", table.tableName()).register(registry));
+        }
+        batches = Counter.builder("lake.batches").description("Micro-batches committed by the ingest query").register(registry);
+        batchDuration = Timer.builder("lake.batch.duration").description("Time to write and commit a micro-batch")
+                .publishPercentileHistogram().register(registry);
+        parseDuration = Timer.builder("lake.batch.parse.duration").description("Of a batch: read, parse and validate")
+                .register(registry);
+        Gauge.builder("lake.input.rows.per.second", inputRowsPerSecond, AtomicLong::get)
+                .description("Spark's input rate of the last batch").register(registry);
+        Gauge.builder("lake.processed.rows.per.second", processedRowsPerSecond, AtomicLong::get)
+                .description("Spark's processing rate of the last batch").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Rejected rows are the rows of rejected_events: {@code lake_rows_total{table="rejected_events"}}. */
+    public void batchCommitted(LakeBatchWriter.BatchOutcome outcome) {
+        batches.increment();
+        outcome.rows().forEach((table, count) -> rows.get(table).increment(count));
+        batchDuration.record(outcome.duration());
+        parseDuration.record(outcome.parseDuration());
+    }
+
+    public void progressed(StreamingQueryProgress progress) {
+        inputRowsPerSecond.set(Math.round(progress.inputRowsPerSecond()));
+        processedRowsPerSecond.set(Math.round(progress.processedRowsPerSecond()));
+        QueryProgressView.kafkaLag(progress).forEach((partition, lag) -> lagPerPartition.computeIfAbsent(partition, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("lake.kafka.lag", value, AtomicLong::get).description("Offsets behind the topic's end, per partition")
+                    .baseUnit("offsets").tag("partition", key).register(registry);
+            return value;
+        }).set(lag));
+    }
+
+    /** Binds the supervision and registration figures, read at scrape time. */
+    public void bindQuery(SupervisedQuery query) {
+        FunctionCounter.builder("lake.query.restarts", query, supervised -> supervised.snapshot().restarts())
+                .description("Restarts of a streaming query after a failure").tag("query", query.name()).register(registry);
+        Gauge.builder("lake.query.active", query, supervised -> supervised.snapshot().state() == QueryState.ACTIVE ? 1 : 0)
+                .description("1 while the query runs").tag("query", query.name()).register(registry);
+    }
+
+    public void bindRegistrationBacklog(Supplier<Number> pendingPartitions) {
+        Gauge.builder("lake.metastore.pending.partitions", pendingPartitions).description("Partitions committed but not yet registered in the metastore")
+                .register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    static Duration millis(long value) {
+        return Duration.ofMillis(value);
+    }
+}

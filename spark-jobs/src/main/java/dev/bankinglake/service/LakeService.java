@@ -1,0 +1,302 @@
+package dev.bankinglake.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.lake.BatchFileCommitter;
+import dev.bankinglake.lake.BatchProgressLog;
+import dev.bankinglake.lake.LakeBatchWriter;
+import dev.bankinglake.lake.LakeSession;
+import dev.bankinglake.lineage.CheckpointOffsets;
+import dev.bankinglake.lineage.LineageRecorder;
+import dev.bankinglake.lineage.LineageStore;
+import dev.bankinglake.metastore.MetastoreRegistrar;
+import dev.bankinglake.service.http.ServiceHttp;
+import io.javalin.Javalin;
+import java.io.File;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lake service: one Spark driver JVM that owns the SparkSession, keeps the ingest query running
+ * (events topic to the lake's tables, exactly once, registered in the metastore), records each
+ * batch's lineage, and serves its status and controls over HTTP. One service per lake root: a
+ * second one refuses to start ({@link LakeLock}). Configured by environment variables, see
+ * {@link LakeServiceConfig}.
+ */
+public final class LakeService {
+    private static final Logger LOG = LoggerFactory.getLogger(LakeService.class);
+    public static final String INGEST_QUERY = "ingest";
+
+    /** Runs after a SIGTERM before Spark's own hooks (priority 50) stop the SparkContext. */
+    private static final int SHUTDOWN_PRIORITY = 60;
+    private static final long STOP_WAIT_SECONDS = 60;
+    private static final Duration LOCK_CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration INITIAL_RESTART_BACKOFF = Duration.ofSeconds(1);
+
+    /** Exit codes a supervisor can tell apart. */
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_CONFIGURATION = 2;
+    public static final int EXIT_LOCK_HELD = 3;
+
+    private final LakeServiceConfig config;
+    private final Clock clock;
+    private final ServiceStatus status;
+    private final IngestMetrics metrics = new IngestMetrics();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicInteger exitCode = new AtomicInteger();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
+        Thread thread = new Thread(runnable, "lake-service-supervision");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public LakeService(LakeServiceConfig config, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.status = new ServiceStatus(clock.instant());
+    }
+
+    public static void main(String[] args) {
+        LakeServiceConfig config;
+        try {
+            config = LakeServiceConfig.fromEnvironment(System.getenv());
+        }
+        catch (IllegalArgumentException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(EXIT_CONFIGURATION);
+            return;
+        }
+        int code;
+        try {
+            code = new LakeService(config, Clock.systemUTC()).run();
+        }
+        catch (LakeLock.HeldException e) {
+            LOG.error("Refusing to start: {}", e.getMessage());
+            code = EXIT_LOCK_HELD;
+        }
+        catch (Exception e) {
+            LOG.error("The lake service failed", e);
+            code = EXIT_FAILED;
+        }
+        // Spark leaves non-daemon threads behind; without this a failed service would leave a live
+        // JVM that a supervisor cannot tell from a working one.
+        System.exit(code);
+    }
+
+    /** Runs until SIGTERM, or until the service cannot go on; returns the exit code. */
+    public int run() throws Exception {
+        LOG.info("Starting with {}", config);
+        Configuration hadoop = hadoopConfiguration();
+        Path lakeRoot = new Path(config.lakeRoot());
+        // an uncached client of its own: its lease on the lock file is the service's, not a Spark task's
+        FileSystem lockFileSystem = FileSystem.newInstance(URI.create(config.lakeRoot()), hadoop);
+        String address = LakeLock.hostName() + ":" + config.servicePort();
+        LakeLock lock = LakeLock.acquire(lockFileSystem, lakeRoot, LakeLock.Holder.current(UUID.randomUUID().toString(), address, clock.instant()));
+        LOG.info("Holding the lake lock of {} as {}", lakeRoot, lock.holder().describe());
+        status.locked(lock.holder());
+
+        Javalin http = new ServiceHttp(status, metrics).create();
+        http.start(config.servicePort());
+        LOG.info("Serving HTTP on port {}", http.port());
+
+        SparkSession spark = null;
+        MetastoreRegistrar registrar = null;
+        try {
+            spark = session();
+            config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(hadoop, dir));
+            Configuration sparkHadoop = spark.sparkContext().hadoopConfiguration();
+            config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(sparkHadoop, dir));
+            FileSystem lakeFileSystem = lakeRoot.getFileSystem(sparkHadoop);
+            BatchFileCommitter committer = new BatchFileCommitter(lakeFileSystem, lakeRoot);
+            // this instance holds the lock and no batch runs yet: staging holds only abandoned attempts
+            committer.clearStaging();
+            registrar = new MetastoreRegistrar(config.metastoreUri(), config.hiveDatabase(), config.lakeRoot(), lakeFileSystem);
+            registrar.start();
+
+            LineageStore lineage = new LineageStore(lakeFileSystem, committer, registrar);
+            Path checkpoint = new Path(config.checkpointDir());
+            SparkSession session = spark;
+            LineageRecorder recorder = new LineageRecorder(new CheckpointOffsets(checkpoint.getFileSystem(sparkHadoop), checkpoint), lineage,
+                    queryId -> session.streams().get(UUID.fromString(queryId)).runId().toString(), clock);
+            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder);
+            SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
+                    query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
+            MetastoreRegistrar registration = registrar;
+            status.sessionStarted(() -> !session.sparkContext().isStopped(), () -> registration.pending().size(), lineage);
+            status.addQuery(ingest, true);
+            metrics.bindQuery(ingest);
+            metrics.bindRegistrationBacklog(() -> registration.pending().size());
+            spark.streams().addListener(new Listener(ingest, writer));
+
+            ShutdownHookManager.get().addShutdownHook(() -> shutdown(ingest), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(() -> checkLock(lock, ingest), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            status.phase(ServiceStatus.Phase.RUNNING, "running");
+            ingest.start();
+            stopped.await();
+            return exitCode.get();
+        }
+        finally {
+            status.phase(ServiceStatus.Phase.STOPPING, "stopping");
+            scheduler.shutdownNow();
+            if (registrar != null) {
+                registrar.requestAttempt();
+                registrar.close();
+            }
+            http.stop();
+            lock.close();
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private SparkSession session() {
+        return LakeSession.withLakeSettings(SparkSession.builder())
+                .appName("lake-service")
+                .master(config.sparkMaster())
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.streaming.stopTimeout", String.valueOf(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS)))
+                // cuts the ~400 ms stall per checkpoint file on a single-DataNode HDFS
+                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20")
+                .getOrCreate();
+    }
+
+    private StreamingQuery startIngest(SparkSession spark, LakeBatchWriter writer) throws Exception {
+        Dataset<Row> events = spark.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", config.kafkaBootstrap())
+                .option("subscribe", config.eventsTopic())
+                // only used on the very first start: later starts resume from the checkpoint
+                .option("startingOffsets", "earliest")
+                // Messages the broker deleted (retention) before the job read them are gone either
+                // way; stopping the stream for it would stop the whole lake. Spark logs a warning.
+                .option("failOnDataLoss", "false")
+                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
+                .load();
+        return events.writeStream()
+                .queryName(INGEST_QUERY)
+                .option("checkpointLocation", config.checkpointDir())
+                .trigger(Trigger.ProcessingTime(config.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
+                .foreachBatch(writer)
+                .start();
+    }
+
+    /** Lets the running batch finish, then stops the query. */
+    private static void stopGracefully(StreamingQuery query, LakeBatchWriter writer) throws Exception {
+        boolean locked = writer.batchLock().tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        try {
+            if (!locked) {
+                LOG.warn("The running batch did not finish within {} s; stopping anyway (it is replayed at the next start)", STOP_WAIT_SECONDS);
+            }
+            query.stop();
+        }
+        finally {
+            if (locked) {
+                writer.batchLock().unlock();
+            }
+        }
+    }
+
+    private void shutdown(SupervisedQuery ingest) {
+        LOG.info("Stopping: waiting for the running batch to finish");
+        status.phase(ServiceStatus.Phase.STOPPING, "stopping on request");
+        try {
+            ingest.stop();
+        }
+        catch (Exception e) {
+            LOG.warn("Stopping the query failed", e);
+        }
+        stopped.countDown();
+        LOG.info("Stopped");
+    }
+
+    /** Fencing: on evidence that another instance took the lake over, stop writing at once and exit. */
+    private void checkLock(LakeLock lock, SupervisedQuery ingest) {
+        if (lock.stillHeld().orElse(true)) {
+            return;
+        }
+        String reason = "lost the lake lock to another instance; stopping so that only one service writes the lake";
+        LOG.error("Fenced: {}", reason);
+        status.phase(ServiceStatus.Phase.FAILED, reason);
+        ingest.fail(reason);
+        exitCode.set(EXIT_LOCK_HELD);
+        stopped.countDown();
+    }
+
+    private Configuration hadoopConfiguration() {
+        Configuration hadoop = new Configuration();
+        config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(hadoop, dir));
+        return hadoop;
+    }
+
+    private static void addHadoopConfiguration(Configuration hadoop, String dir) {
+        for (String file : new String[] {"core-site.xml", "hdfs-site.xml"}) {
+            File resource = new File(dir, file);
+            if (resource.isFile()) {
+                hadoop.addResource(new Path(resource.toURI()));
+            }
+            else {
+                LOG.warn("HADOOP_CONF_DIR {} has no {}", dir, file);
+            }
+        }
+    }
+
+    /** Spark's query events, routed to the supervision, the batch log and the metrics. */
+    private final class Listener extends StreamingQueryListener {
+        private final SupervisedQuery ingest;
+        private final LakeBatchWriter writer;
+
+        Listener(SupervisedQuery ingest, LakeBatchWriter writer) {
+            this.ingest = ingest;
+            this.writer = writer;
+        }
+
+        @Override
+        public void onQueryStarted(QueryStartedEvent event) {
+            LOG.info("Streaming query started: {} (id {}, run {})", event.name(), event.id(), event.runId());
+        }
+
+        @Override
+        public void onQueryProgress(QueryProgressEvent event) {
+            ingest.progressed(event.progress());
+            metrics.progressed(event.progress());
+            LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());
+            if (outcome != null) {
+                metrics.batchCommitted(outcome);
+                BatchProgressLog.log(outcome, event.progress());
+            }
+        }
+
+        @Override
+        public void onQueryTerminated(QueryTerminatedEvent event) {
+            java.util.Optional<String> exception = event.exception().isDefined() ? java.util.Optional.of(event.exception().get())
+                    : java.util.Optional.empty();
+            exception.ifPresentOrElse(message -> LOG.error("Streaming query {} failed: {}", event.id(), message),
+                    () -> LOG.info("Streaming query {} stopped", event.id()));
+            ingest.terminated(event.runId(), exception);
+        }
+    }
+}
