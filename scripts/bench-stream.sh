@@ -8,7 +8,7 @@ Usage: scripts/bench-stream.sh [--help]
 
 Pre-loads BENCH_EVENTS events (a realistic mix of every event type, one malformed message per
 thousand) into a fresh topic, then
-  1. runs the streaming job (dev.bankinglake.lake.StreamingJob) until it has written the whole
+  1. runs the lake service (dev.bankinglake.service.LakeService) until it has written the whole
      backlog into the lake tables and rejected_events, and
   2. runs the prototype's design on the same backlog: four independent streaming queries, each
      reading the whole topic and keeping one table's event types, with Spark's plain file sink,
@@ -28,6 +28,7 @@ Environment (defaults = the local stack's default ports):
   BENCH_ROOT               <file system of LAKE_ROOT>/bench/<run>
   BENCH_TIMEOUT_SECONDS    1800      limit for each of the two runs
   BENCH_HEAP               2g        -Xmx of the Spark JVMs
+  BENCH_SERVICE_PORT       5059      HTTP port of the lake service under test (not the stack's 5050)
   MAX_OFFSETS_PER_TRIGGER  200000    as the job's setting
   TRIGGER_INTERVAL         1 second  as the job's setting
   BENCH_LOG_DIR            spark-jobs/target/bench-stream
@@ -51,6 +52,7 @@ BENCH_EVENTS="${BENCH_EVENTS:-1000000}"
 BENCH_PARTITIONS="${BENCH_PARTITIONS:-2}"
 BENCH_TIMEOUT_SECONDS="${BENCH_TIMEOUT_SECONDS:-1800}"
 BENCH_HEAP="${BENCH_HEAP:-2g}"
+BENCH_SERVICE_PORT="${BENCH_SERVICE_PORT:-5059}"
 MAX_OFFSETS_PER_TRIGGER="${MAX_OFFSETS_PER_TRIGGER:-200000}"
 TRIGGER_INTERVAL="${TRIGGER_INTERVAL:-1 second}"
 RUN_ID="$(date -u +%Y%m%d%H%M%S)"
@@ -118,8 +120,8 @@ grep -h "Loaded" "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2 || true
 JOB_LOG="$BENCH_LOG_DIR/job-$RUN_ID.log"
 log "running the streaming job on the backlog (log $JOB_LOG)"
 job_start=$(now_ms)
-"${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job" CHECKPOINT_DIR="$BENCH_ROOT/job-checkpoint" \
-  "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.lake.StreamingJob > "$JOB_LOG" 2>&1 &
+"${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job" CHECKPOINT_DIR="$BENCH_ROOT/job-checkpoint" LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" \
+  "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.service.LakeService > "$JOB_LOG" 2>&1 &
 CHILD_PID=$!
 
 rows_written() {
