@@ -47,8 +47,9 @@ public final class ApiServer implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         requireNonNull(clock, "clock is null");
         this.bank = new Bank(Market.withDefaultAssets(clock));
-        this.sink = new KafkaEventSink(new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout())),
-                config.eventsTopic(), config.kafkaTimeout());
+        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout()));
+        metrics.bindKafkaProducer(producer);
+        this.sink = new KafkaEventSink(producer, config.eventsTopic(), config.kafkaTimeout());
         Duration probe = config.kafkaTimeout().compareTo(PROBE_TIMEOUT) < 0 ? config.kafkaTimeout() : PROBE_TIMEOUT;
         this.topic = new KafkaTopic(Admin.create(KafkaSettings.admin(config.kafkaBootstrap(), probe)), config.eventsTopic(), probe);
         this.status = new ServiceStatus(topic::clusterReachable);
@@ -138,6 +139,8 @@ public final class ApiServer implements AutoCloseable {
         closed.countDown();
         rebuild.interrupt();
         app.stop();
+        // Before the producer closes, so the binder stops reading the producer's metrics first.
+        metrics.close();
         sink.close();
         topic.close();
         log.info("Stopped");

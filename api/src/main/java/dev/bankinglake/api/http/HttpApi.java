@@ -24,6 +24,7 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -76,7 +77,7 @@ public final class HttpApi {
             config.router.ignoreTrailingSlashes = true;
             config.http.maxRequestSize = maxBodyBytes;
             config.requestLogger.http((ctx, millis) -> metrics.observeRequest(
-                    ctx.method().name(), routeOf(ctx), ctx.statusCode(), millis.doubleValue()));
+                    ctx.method().name(), routeOf(ctx), ctx.statusCode(), Duration.ofNanos(Math.round(millis * 1_000_000.0))));
         });
         ErrorMapping.register(app);
 

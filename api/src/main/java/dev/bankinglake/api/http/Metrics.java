@@ -1,127 +1,161 @@
 package dev.bankinglake.api.http;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.bankinglake.contract.EventType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The few metrics the API exposes, rendered in the Prometheus text format (version 0.0.4).
- * Labels are bounded: routes are endpoint templates, not raw paths.
+ * The API's metrics on a Micrometer registry, scraped in the Prometheus text format: requests
+ * and their latency, events sent and failed, the JVM's own metrics, and the Kafka producer's own
+ * metrics once {@link #bindKafkaProducer bound}. Labels are bounded: routes are endpoint templates
+ * (or {@code unmatched}), never raw paths, and statuses are HTTP codes.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
+    /** The format {@link PrometheusMeterRegistry#scrape()} writes. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final double[] BUCKETS_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static final String REQUESTS = "api.requests";
+    static final String REQUEST_DURATION = "api.request.duration";
+    static final String EVENTS_PRODUCED = "api.events.produced";
+    static final String EVENTS_FAILED = "api.events.failed";
 
-    private record RequestKey(String method, String route, int status) {
+    private static final String METHOD = "method";
+    private static final String ROUTE = "route";
+    private static final String STATUS = "status";
+    private static final String EVENT_TYPE = "event_type";
+
+    private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+
+    // The bucket bounds the API has always published, so dashboards and alerts on `le` keep working;
+    // Micrometer's own percentile histogram would add some 70 buckets to every method and route.
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> closeableBinders = Collections.synchronizedList(new ArrayList<>());
+    private final Map<EventType, Counter> eventsProduced;
+    private final Map<EventType, Counter> eventsFailed;
+
+    public Metrics() {
+        bind(new ClassLoaderMetrics());
+        bind(new JvmMemoryMetrics());
+        bind(new JvmGcMetrics());
+        bind(new JvmThreadMetrics());
+        bind(new ProcessorMetrics());
+        bind(new UptimeMetrics());
+        // Every event type from the start, so a type that never failed reads 0 rather than missing.
+        eventsProduced = eventCounters(EVENTS_PRODUCED, "Events acknowledged by Kafka, by event type.");
+        eventsFailed = eventCounters(EVENTS_FAILED, "Events Kafka did not acknowledge in time, by event type.");
     }
 
-    private record RouteKey(String method, String route) {
+    /**
+     * Publishes the producer's own metrics (send and error rates, request latency, batch sizes,
+     * buffer use, per broker) as {@code kafka_producer_*}, read from the producer itself. They are
+     * unbound when these metrics are {@linkplain #close() closed}.
+     */
+    public void bindKafkaProducer(Producer<?, ?> producer) {
+        bind(new KafkaClientMetrics(requireNonNull(producer, "producer is null")));
     }
 
-    private static final class Histogram {
-        private final LongAdder[] buckets = new LongAdder[BUCKETS_SECONDS.length];
-        private final LongAdder count = new LongAdder();
-        private final DoubleAdder sum = new DoubleAdder();
-
-        Histogram() {
-            for (int i = 0; i < buckets.length; i++) {
-                buckets[i] = new LongAdder();
-            }
-        }
-
-        void observe(double seconds) {
-            for (int i = 0; i < BUCKETS_SECONDS.length; i++) {
-                if (seconds <= BUCKETS_SECONDS[i]) {
-                    buckets[i].increment();
-                    break;
-                }
-            }
-            count.increment();
-            sum.add(seconds);
-        }
-    }
-
-    private final ConcurrentMap<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
-    private final ConcurrentMap<RouteKey, Histogram> latencies = new ConcurrentHashMap<>();
-    private final ConcurrentMap<EventType, LongAdder> eventsProduced = new ConcurrentHashMap<>();
-    private final ConcurrentMap<EventType, LongAdder> eventsFailed = new ConcurrentHashMap<>();
-
-    public void observeRequest(String method, String route, int status, double millis) {
-        requests.computeIfAbsent(new RequestKey(method, route, status), key -> new LongAdder()).increment();
-        latencies.computeIfAbsent(new RouteKey(method, route), key -> new Histogram()).observe(millis / 1000.0);
+    /** One answered request; {@code route} must be an endpoint template or {@code unmatched}, never a raw path. */
+    public void observeRequest(String method, String route, int status, Duration elapsed) {
+        requireNonNull(method, "method is null");
+        requireNonNull(route, "route is null");
+        requireNonNull(elapsed, "elapsed is null");
+        Counter.builder(REQUESTS)
+                .description("HTTP requests answered, by method, route and status.")
+                .tags(METHOD, method, ROUTE, route, STATUS, Integer.toString(status))
+                .register(registry)
+                .increment();
+        Timer.builder(REQUEST_DURATION)
+                .description("Time to answer HTTP requests, by method and route.")
+                .tags(METHOD, method, ROUTE, route)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record(elapsed);
     }
 
     public void eventProduced(EventType type) {
-        eventsProduced.computeIfAbsent(type, key -> new LongAdder()).increment();
+        eventsProduced.get(requireNonNull(type, "type is null")).increment();
     }
 
     public void eventFailed(EventType type) {
-        eventsFailed.computeIfAbsent(type, key -> new LongAdder()).increment();
+        eventsFailed.get(requireNonNull(type, "type is null")).increment();
     }
 
     public long requestCount(String method, String route, int status) {
-        LongAdder adder = requests.get(new RequestKey(method, route, status));
-        return adder == null ? 0 : adder.sum();
+        Counter counter = registry.find(REQUESTS).tags(METHOD, method, ROUTE, route, STATUS, Integer.toString(status)).counter();
+        return counter == null ? 0 : (long) counter.count();
     }
 
     public long eventsProduced(EventType type) {
-        LongAdder adder = eventsProduced.get(type);
-        return adder == null ? 0 : adder.sum();
+        return (long) eventsProduced.get(requireNonNull(type, "type is null")).count();
     }
 
     public long eventsFailed(EventType type) {
-        LongAdder adder = eventsFailed.get(type);
-        return adder == null ? 0 : adder.sum();
+        return (long) eventsFailed.get(requireNonNull(type, "type is null")).count();
     }
 
+    /** Every metric in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public String scrape() {
-        StringBuilder out = new StringBuilder();
-        out.append("# HELP api_requests_total HTTP requests answered, by method, route and status.\n");
-        out.append("# TYPE api_requests_total counter\n");
-        Map<String, Long> lines = new TreeMap<>();
-        requests.forEach((key, adder) -> lines.put("api_requests_total{method=\"" + escape(key.method()) + "\",route=\""
-                + escape(key.route()) + "\",status=\"" + key.status() + "\"}", adder.sum()));
-        lines.forEach((name, value) -> out.append(name).append(' ').append(value).append('\n'));
-
-        out.append("# HELP api_request_duration_seconds Time to answer HTTP requests, by method and route.\n");
-        out.append("# TYPE api_request_duration_seconds histogram\n");
-        Map<String, Histogram> histograms = new TreeMap<>();
-        latencies.forEach((key, histogram) -> histograms.put("method=\"" + escape(key.method()) + "\",route=\""
-                + escape(key.route()) + "\"", histogram));
-        histograms.forEach((labels, histogram) -> {
-            long cumulative = 0;
-            for (int i = 0; i < BUCKETS_SECONDS.length; i++) {
-                cumulative += histogram.buckets[i].sum();
-                out.append("api_request_duration_seconds_bucket{").append(labels).append(",le=\"")
-                        .append(BUCKETS_SECONDS[i]).append("\"} ").append(cumulative).append('\n');
-            }
-            long count = histogram.count.sum();
-            out.append("api_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count).append('\n');
-            out.append("api_request_duration_seconds_sum{").append(labels).append("} ").append(histogram.sum.sum()).append('\n');
-            out.append("api_request_duration_seconds_count{").append(labels).append("} ").append(count).append('\n');
-        });
-
-        appendEventCounter(out, "api_events_produced_total", "Events acknowledged by Kafka, by event type.", eventsProduced);
-        appendEventCounter(out, "api_events_failed_total", "Events Kafka did not acknowledge in time, by event type.", eventsFailed);
-        return out.toString();
+        return registry.scrape();
     }
 
-    private static void appendEventCounter(StringBuilder out, String name, String help, Map<EventType, LongAdder> counters) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        for (EventType type : EventType.values()) {
-            LongAdder adder = counters.get(type);
-            out.append(name).append("{event_type=\"").append(type.wireName()).append("\"} ")
-                    .append(adder == null ? 0 : adder.sum()).append('\n');
+    /** Stops the binders that watch something (GC notifications, the Kafka producer's metric refresh). */
+    @Override
+    public void close() {
+        List<AutoCloseable> binders;
+        synchronized (closeableBinders) {
+            binders = new ArrayList<>(closeableBinders);
+            closeableBinders.clear();
+        }
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            }
+            catch (Exception e) {
+                log.warn("Cannot close metrics binder {}: {}", binder.getClass().getSimpleName(), e.toString());
+            }
+        }
+        registry.close();
+    }
+
+    private void bind(MeterBinder binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable closeable) {
+            closeableBinders.add(closeable);
         }
     }
 
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    private Map<EventType, Counter> eventCounters(String name, String description) {
+        Map<EventType, Counter> counters = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            counters.put(type, Counter.builder(name).description(description).tag(EVENT_TYPE, type.wireName()).register(registry));
+        }
+        return Collections.unmodifiableMap(counters);
     }
 }

@@ -59,6 +59,7 @@ class HttpApiTest {
     @AfterEach
     void stop() {
         app.stop();
+        metrics.close();
     }
 
     static Stream<Arguments> badRequests() {
@@ -247,14 +248,21 @@ class HttpApiTest {
         send("GET", "/return_price", null, Map.of());
         send("GET", "/nowhere/at/all", null, Map.of());
         HttpResponse<String> scrape = send("GET", "/metrics", null, Map.of());
-        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue(Metrics.CONTENT_TYPE);
         assertThat(scrape.body())
                 .contains("# TYPE api_requests_total counter")
                 .contains("api_requests_total{method=\"GET\",route=\"/return_price\",status=\"200\"} 1")
                 .contains("api_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1")
+                .contains("# TYPE api_request_duration_seconds histogram")
+                .contains("api_request_duration_seconds_bucket{method=\"GET\",route=\"/return_price\",le=\"0.005\"}")
+                .contains("api_request_duration_seconds_bucket{method=\"GET\",route=\"/return_price\",le=\"+Inf\"} 1")
                 .contains("api_request_duration_seconds_count{method=\"GET\",route=\"/return_price\"} 1")
                 .contains("api_events_produced_total{event_type=\"return_asset_price\"} 1")
                 .contains("api_events_failed_total{event_type=\"make_deposit\"} 0")
+                .contains("jvm_memory_used_bytes{")
+                .contains("jvm_threads_live_threads ")
+                .contains("process_uptime_seconds ")
                 .doesNotContain("nowhere");
     }
 
