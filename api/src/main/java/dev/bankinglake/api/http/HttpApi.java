@@ -78,8 +78,8 @@ public final class HttpApi {
             config.http.maxRequestSize = maxBodyBytes;
             config.requestLogger.http((ctx, millis) -> metrics.observeRequest(
                     ctx.method().name(), routeOf(ctx), ctx.statusCode(), Duration.ofNanos(Math.round(millis * 1_000_000.0))));
+            ErrorMapping.install(config, metrics);
         });
-        ErrorMapping.register(app);
 
         app.get(ROOT, this::welcome);
         app.get(HEALTH, this::health);

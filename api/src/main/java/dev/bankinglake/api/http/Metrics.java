@@ -37,6 +37,7 @@ public final class Metrics implements AutoCloseable {
 
     static final String REQUESTS = "api.requests";
     static final String REQUEST_DURATION = "api.request.duration";
+    static final String REQUESTS_REFUSED = "api.requests.refused";
     static final String EVENTS_PRODUCED = "api.events.produced";
     static final String EVENTS_FAILED = "api.events.failed";
 
@@ -99,6 +100,15 @@ public final class Metrics implements AutoCloseable {
                 .record(elapsed);
     }
 
+    /** A request the HTTP server answered with an error itself (a malformed URI, headers too large), before any route ran. */
+    public void requestRefused(int status) {
+        Counter.builder(REQUESTS_REFUSED)
+                .description("Requests the HTTP server refused before any route ran (malformed URI or headers, too large), by status.")
+                .tag(STATUS, Integer.toString(status))
+                .register(registry)
+                .increment();
+    }
+
     public void eventProduced(EventType type) {
         eventsProduced.get(requireNonNull(type, "type is null")).increment();
     }
@@ -109,6 +119,11 @@ public final class Metrics implements AutoCloseable {
 
     public long requestCount(String method, String route, int status) {
         Counter counter = registry.find(REQUESTS).tags(METHOD, method, ROUTE, route, STATUS, Integer.toString(status)).counter();
+        return counter == null ? 0 : (long) counter.count();
+    }
+
+    public long refusedCount(int status) {
+        Counter counter = registry.find(REQUESTS_REFUSED).tag(STATUS, Integer.toString(status)).counter();
         return counter == null ? 0 : (long) counter.count();
     }
 

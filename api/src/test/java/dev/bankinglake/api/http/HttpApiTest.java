@@ -247,6 +247,7 @@ class HttpApiTest {
         assertThat(send("GET", "/", null, Map.of()).body()).contains("Welcome");
         send("GET", "/return_price", null, Map.of());
         send("GET", "/nowhere/at/all", null, Map.of());
+        RawHttp.get(app.port(), "/nowhere/%zz");
         HttpResponse<String> scrape = send("GET", "/metrics", null, Map.of());
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.headers().firstValue("Content-Type")).hasValue(Metrics.CONTENT_TYPE);
@@ -258,12 +259,58 @@ class HttpApiTest {
                 .contains("api_request_duration_seconds_bucket{method=\"GET\",route=\"/return_price\",le=\"0.005\"}")
                 .contains("api_request_duration_seconds_bucket{method=\"GET\",route=\"/return_price\",le=\"+Inf\"} 1")
                 .contains("api_request_duration_seconds_count{method=\"GET\",route=\"/return_price\"} 1")
+                .contains("api_requests_refused_total{status=\"400\"} 1")
                 .contains("api_events_produced_total{event_type=\"return_asset_price\"} 1")
                 .contains("api_events_failed_total{event_type=\"make_deposit\"} 0")
                 .contains("jvm_memory_used_bytes{")
                 .contains("jvm_threads_live_threads ")
                 .contains("process_uptime_seconds ")
                 .doesNotContain("nowhere");
+    }
+
+    static Stream<Arguments> requestsJettyRefuses() {
+        String host = "Host: 127.0.0.1";
+        return Stream.of(
+                Arguments.of("GET /return_asset_price/%00 HTTP/1.1", host, 400, "illegal character such as %00"),
+                Arguments.of("GET /%zz HTTP/1.1", host, 400, "a '%' not followed by two hex digits"),
+                Arguments.of("POST /deposit/%2 HTTP/1.1", host, 400, "Malformed request"),
+                Arguments.of("DELETE /return_asset_price/%00 HTTP/1.1", host, 400, "Malformed request"),
+                Arguments.of("GET /return_price HTTP/1.1", "X-Padding: " + "x".repeat(20_000), 431, "Request header fields too large"),
+                Arguments.of("GET /" + "a".repeat(20_000) + " HTTP/1.1", host, 414, "Request URI too long"),
+                Arguments.of("GET /return_price HTTP/1.1", "User-Agent: no-host", 400, "Malformed request: No Host"),
+                Arguments.of("GET /return_price HTTP/7.1", host, 505, "HTTP version not supported"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("requestsJettyRefuses")
+    void requestsJettyRefusesBeforeRoutingAreAnsweredInJson(String requestLine, String header, int status, String message)
+            throws Exception {
+        Map<String, Account> before = bank.accounts();
+        int colon = header.indexOf(':');
+
+        RawHttp.Response response = RawHttp.send(app.port(), requestLine,
+                Map.of(header.substring(0, colon), header.substring(colon + 1).trim()));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        JsonNode error = EventJson.read(response.body());
+        assertThat(error.size()).as(response.body()).isEqualTo(2);
+        assertThat(error.get("status").asInt()).isEqualTo(status);
+        assertThat(error.get("error").asText()).contains(message).endsWith("refused before any route ran, nothing was changed");
+        assertThat(response.body()).doesNotContain("<h1>", "<pre>");
+        assertThat(metrics.refusedCount(status)).isEqualTo(1);
+        assertThat(sink.events()).isEmpty();
+        assertThat(bank.accounts()).isEqualTo(before);
+    }
+
+    @Test
+    void aBadRequestDoesNotStopTheNextOne() throws Exception {
+        assertThat(RawHttp.get(app.port(), "/return_asset_price/%00").status()).isEqualTo(400);
+
+        HttpResponse<String> price = send("GET", "/return_asset_price/stock_a", null, Map.of());
+
+        assertThat(price.statusCode()).isEqualTo(200);
+        assertThat(EventJson.read(price.body()).get(EventField.ASSET_NAME.jsonName()).asText()).isEqualTo("stock_a");
     }
 
     private HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) throws Exception {
