@@ -3,6 +3,7 @@ package dev.bankinglake.lake;
 import dev.bankinglake.contract.Column;
 import dev.bankinglake.contract.ColumnType;
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -28,7 +29,7 @@ public final class LakeSchemas {
     }
 
     /** The schema of a table's rows as the job writes them: the data columns, then the partition column. */
-    public static StructType tableSchema(LakeTable table) {
+    public static StructType tableSchema(TableDefinition table) {
         StructType schema = new StructType();
         for (Column column : table.columns()) {
             schema = schema.add(field(column));

@@ -35,7 +35,11 @@ public record BatchLineage(
         requireNonNull(topic, "topic is null");
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);
-        rows = Map.copyOf(rows);
+        Map<LakeTable, Long> everyTable = new java.util.EnumMap<>(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            everyTable.put(table, rows.getOrDefault(table, 0L));
+        }
+        rows = Map.copyOf(everyTable);
         files = Map.copyOf(files);
         Map<String, List<String>> copied = new TreeMap<>();
         partitions.forEach((table, values) -> copied.put(table, List.copyOf(values)));

@@ -12,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException;
+import org.apache.hadoop.ipc.RemoteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,10 @@ public final class LakeLock implements AutoCloseable {
     public static LakeLock acquire(FileSystem fileSystem, Path lakeRoot, Holder me) throws IOException {
         requireNonNull(fileSystem, "fileSystem is null");
         requireNonNull(me, "me is null");
+        if (fileSystem instanceof ChecksumFileSystem checksummed) {
+            // a checksummed local file cannot be read back while it is open for writing
+            fileSystem = checksummed.getRawFileSystem();
+        }
         Path file = new Path(requireNonNull(lakeRoot, "lakeRoot is null"), LOCK_FILE);
         fileSystem.mkdirs(lakeRoot);
         Optional<FSDataOutputStream> created = createExclusively(fileSystem, file, me);
@@ -158,9 +165,10 @@ public final class LakeLock implements AutoCloseable {
         catch (FileAlreadyExistsException e) {
             return Optional.empty();
         }
-        catch (IOException e) {
-            // HDFS reports a file held open by another client this way, wrapped
-            if (e.getClass().getSimpleName().equals("AlreadyBeingCreatedException") || String.valueOf(e.getMessage()).contains("already exists")) {
+        catch (RemoteException e) {
+            // the NameNode refuses a file that exists, or that another client holds open (leased)
+            if (e.getClassName().equals(FileAlreadyExistsException.class.getName())
+                    || e.getClassName().equals(AlreadyBeingCreatedException.class.getName())) {
                 return Optional.empty();
             }
             throw e;
@@ -203,11 +211,11 @@ public final class LakeLock implements AutoCloseable {
         return !processAlive(holder.pid(), holder.processStart());
     }
 
-    /** Alive: the pid exists, is not a zombie, is not this JVM (a restarted container reuses pids), and started when the holder did. */
+    /**
+     * Alive: the pid exists, is not a zombie, and started when the holder did (a restarted
+     * container, or a busy host, reuses pids: the same pid with another start time is another process).
+     */
     static boolean processAlive(long pid, String processStart) {
-        if (pid == ProcessHandle.current().pid()) {
-            return false;
-        }
         java.nio.file.Path stat = Paths.get("/proc", Long.toString(pid), "stat");
         if (Files.isReadable(Paths.get("/proc/self/stat"))) {
             try {

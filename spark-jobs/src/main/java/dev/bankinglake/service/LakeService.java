@@ -63,7 +63,8 @@ public final class LakeService {
     private final IngestMetrics metrics = new IngestMetrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
+    // two threads: a lock check stalled by HDFS must not delay a query's restart
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "lake-service-supervision");
         thread.setDaemon(true);
         return thread;

@@ -25,7 +25,7 @@ public final class ServiceStatus {
     private final Instant startedAt;
     private final List<SupervisedQuery> queries = new CopyOnWriteArrayList<>();
     private volatile Phase phase = Phase.STARTING;
-    private volatile String phaseReason = "starting: Spark session, lock and queries not ready yet";
+    private volatile String phaseReason = "Spark session, lock and queries not ready yet";
     private volatile Supplier<Boolean> sessionUp = () -> false;
     private volatile Supplier<Integer> pendingPartitions = () -> 0;
     private volatile LakeLock.Holder lockHolder;

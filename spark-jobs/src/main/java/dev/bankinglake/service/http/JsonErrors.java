@@ -49,11 +49,6 @@ public final class JsonErrors {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), exception);
             answer(ctx, HttpStatus.INTERNAL_SERVER_ERROR.getCode(), "Internal error: " + exception);
         });
-        app.error(HttpStatus.NOT_FOUND, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                answer(ctx, HttpStatus.NOT_FOUND.getCode(), "No such route: " + ctx.method() + " " + ctx.path());
-            }
-        });
         app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> answer(ctx, HttpStatus.METHOD_NOT_ALLOWED.getCode(),
                 "Method " + ctx.method() + " not allowed on " + ctx.path()));
     }

@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bankinglake.service.LakeService;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +27,6 @@ import java.util.regex.Pattern;
 final class JobProcess {
     private static final Path MODULE = Paths.get("").toAbsolutePath();
     private static final Pattern BATCH_LINE = Pattern.compile("batch (\\d+): (\\d+) rows");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Map<String, String> environment;
     private final Path logDir;
@@ -98,39 +92,24 @@ final class JobProcess {
         return Integer.parseInt(environment.get("LAKE_SERVICE_PORT"));
     }
 
-    /** The HTTP status of a GET, or -1 while nothing answers. */
+    ServiceClient client() {
+        return new ServiceClient("http://127.0.0.1:" + port());
+    }
+
     int status(String path) {
-        try {
-            return request("GET", path).statusCode();
-        }
-        catch (IOException e) {
-            return -1;
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return client().status(path);
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
-        return JSON.readTree(request("GET", path).body());
+        return client().get(path);
     }
 
     HttpResponse<String> request(String method, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(90))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return client().request(method, path);
     }
 
-    /** A POST that must answer 200; returns its JSON. */
     JsonNode post(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = request("POST", path);
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return client().post(path);
     }
 
     /** kill -9: no shutdown hook, no cleanup. */

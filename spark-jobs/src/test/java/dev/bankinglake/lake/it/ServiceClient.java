@@ -1,0 +1,59 @@
+package dev.bankinglake.lake.it;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The lake service's HTTP surface, as a test talks to it. */
+final class ServiceClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String baseUrl;
+
+    ServiceClient(String baseUrl) {
+        this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
+    }
+
+    /** The HTTP status of a GET, or -1 while nothing answers. */
+    int status(String path) {
+        try {
+            return request("GET", path).statusCode();
+        }
+        catch (IOException e) {
+            return -1;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(request("GET", path).body());
+    }
+
+    HttpResponse<String> request(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(90))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST that must answer 200; returns its JSON. */
+    JsonNode post(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = request("POST", path);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
