@@ -28,12 +28,24 @@ public final class ServiceHttp {
     public static final String METRICS = "/metrics";
     private static final int DEFAULT_LIMIT = 20;
 
+    /** More routes on the same server, from the service's other features (windows, jobs). */
+    @FunctionalInterface
+    public interface Routes {
+        void register(Javalin app);
+    }
+
     private final ServiceStatus status;
     private final IngestMetrics metrics;
+    private final List<Routes> features;
 
     public ServiceHttp(ServiceStatus status, IngestMetrics metrics) {
+        this(status, metrics, List.of());
+    }
+
+    public ServiceHttp(ServiceStatus status, IngestMetrics metrics, List<Routes> features) {
         this.status = requireNonNull(status, "status is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.features = List.copyOf(features);
     }
 
     public Javalin create() {
@@ -51,6 +63,7 @@ public final class ServiceHttp {
         app.get(BATCHES, this::batches);
         app.get(BATCHES + "/{id}", this::batch);
         app.get(METRICS, ctx -> ctx.contentType(IngestMetrics.CONTENT_TYPE).result(metrics.scrape()));
+        features.forEach(feature -> feature.register(app));
         return app;
     }
 
