@@ -72,6 +72,14 @@ public final class EventValidation {
 
     /** Validates rows shaped like Spark's Kafka source (value binary, topic, partition, offset, timestamp). */
     public static Dataset<Row> validate(Dataset<Row> kafkaRows) {
+        return validate(kafkaRows, Set.of(EventContract.SCHEMA_VERSION));
+    }
+
+    /** As {@link #validate(Dataset)}, accepting the given schema versions (a newer contract accepts more). */
+    public static Dataset<Row> validate(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
+        if (schemaVersions.isEmpty()) {
+            throw new IllegalArgumentException("No schema version to accept");
+        }
         Dataset<Row> parsed = kafkaRows
                 .select(
                         col("topic").as(KAFKA_TOPIC),
@@ -90,7 +98,7 @@ public final class EventValidation {
         return parsed
                 .withColumn(LENIENT, lenient)
                 .withColumn(EVENT_TIME, when(field(EventField.EVENT_TIME).rlike(ISO_INSTANT), eventTime))
-                .withColumn(REASON, reason())
+                .withColumn(REASON, reason(schemaVersions))
                 .withColumn(LAKE_TABLE, when(col(REASON).isNull(), tableOfEventType())
                         .otherwise(lit(LakeTable.REJECTED_EVENTS.tableName())))
                 .drop(LENIENT);
@@ -134,7 +142,7 @@ public final class EventValidation {
         return schema.add(CORRUPT_RECORD, DataTypes.StringType, true);
     }
 
-    private static Column reason() {
+    private static Column reason(Set<Integer> schemaVersions) {
         Column raw = col(RAW_VALUE);
         Column corrupt = col(EVENT).getField(CORRUPT_RECORD);
         Column lenient = col(LENIENT);
@@ -190,9 +198,10 @@ public final class EventValidation {
         checks.add(when(eventType.isNotNull().and(knownType.unary_$bang()),
                 concat(lit("unknown event_type '"), eventType, lit("'"))));
         checks.add(when(missingList.notEqual(lit("")), concat(lit("missing required field(s): "), missingList)));
-        checks.add(when(field(EventField.SCHEMA_VERSION).notEqual(lit(EventContract.SCHEMA_VERSION)),
+        String accepted = new java.util.TreeSet<>(schemaVersions).toString().replaceAll("[\\[\\] ]", "");
+        checks.add(when(field(EventField.SCHEMA_VERSION).isin(schemaVersions.toArray()).unary_$bang(),
                 concat(lit("unsupported schema_version "), field(EventField.SCHEMA_VERSION).cast(DataTypes.StringType),
-                        lit(" (this job reads " + EventContract.SCHEMA_VERSION + ")"))));
+                        lit(" (this job reads " + accepted + ")"))));
         checks.add(when(eventId.rlike(UUID).unary_$bang(),
                 concat(lit("invalid event_id '"), eventId, lit("' (must be a UUID)"))));
         checks.add(when(col(EVENT_TIME).isNull(),

@@ -65,6 +65,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     private final transient BatchFileCommitter committer;
     private final transient PartitionRegistration registration;
     private final transient CommitHook commitHook;
+    private final transient java.util.Set<Integer> schemaVersions;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
     private final transient ReentrantLock batchLock = new ReentrantLock();
 
@@ -73,9 +74,16 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     }
 
     public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook) {
+        this(committer, registration, commitHook, java.util.Set.of(dev.bankinglake.contract.EventContract.SCHEMA_VERSION));
+    }
+
+    /** {@code schemaVersions}: the event schema versions this lake accepts; others are rejected. */
+    public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook,
+            java.util.Set<Integer> schemaVersions) {
         this.committer = requireNonNull(committer, "committer is null");
         this.registration = requireNonNull(registration, "registration is null");
         this.commitHook = requireNonNull(commitHook, "commitHook is null");
+        this.schemaVersions = java.util.Set.copyOf(schemaVersions);
     }
 
     /** Held while a batch is written; a clean stop takes it so as not to interrupt a batch half-way. */
@@ -109,7 +117,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     /** Writes one batch; {@code queryId} keeps the file names of different checkpoints apart. */
     public BatchOutcome write(Dataset<Row> batch, long batchId, String queryId) throws Exception {
         long started = System.nanoTime();
-        Dataset<Row> validated = EventValidation.validate(batch).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> validated = EventValidation.validate(batch, schemaVersions).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<LakeTable, Long> rows = countPerTable(validated);
             Duration parsed = Duration.ofNanos(System.nanoTime() - started);

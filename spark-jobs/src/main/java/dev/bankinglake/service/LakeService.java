@@ -138,7 +138,7 @@ public final class LakeService {
             SparkSession session = spark;
             LineageRecorder recorder = new LineageRecorder(new CheckpointOffsets(checkpoint.getFileSystem(sparkHadoop), checkpoint), lineage,
                     queryId -> session.streams().get(UUID.fromString(queryId)).runId().toString(), clock);
-            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder);
+            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions());
             SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
                     query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
             MetastoreRegistrar registration = registrar;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +31,8 @@ public record LakeServiceConfig(
         long maxOffsetsPerTrigger,
         Optional<String> hadoopConfDir,
         int servicePort,
-        Duration maxRestartBackoff) {
+        Duration maxRestartBackoff,
+        Set<Integer> schemaVersions) {
 
     public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
@@ -43,6 +46,7 @@ public record LakeServiceConfig(
     public static final String HADOOP_CONF_DIR = "HADOOP_CONF_DIR";
     public static final String LAKE_SERVICE_PORT = "LAKE_SERVICE_PORT";
     public static final String QUERY_RESTART_MAX_BACKOFF = "QUERY_RESTART_MAX_BACKOFF";
+    public static final String SUPPORTED_SCHEMA_VERSIONS = "SUPPORTED_SCHEMA_VERSIONS";
 
     /** The defaults match the local stack's default ports. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -56,7 +60,8 @@ public record LakeServiceConfig(
             Map.entry(TRIGGER_INTERVAL, "1 second"),
             Map.entry(MAX_OFFSETS_PER_TRIGGER, "200000"),
             Map.entry(LAKE_SERVICE_PORT, "5050"),
-            Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"));
+            Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"),
+            Map.entry(SUPPORTED_SCHEMA_VERSIONS, "1"));
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
     private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
@@ -75,10 +80,14 @@ public record LakeServiceConfig(
         requireNonNull(triggerInterval, "triggerInterval is null");
         requireNonNull(hadoopConfDir, "hadoopConfDir is null");
         requireNonNull(maxRestartBackoff, "maxRestartBackoff is null");
+        schemaVersions = Set.copyOf(new TreeSet<>(requireNonNull(schemaVersions, "schemaVersions is null")));
         List<String> problems = new ArrayList<>();
         validate(problems, kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger);
         validateService(problems, servicePort, maxRestartBackoff);
+        if (schemaVersions.isEmpty()) {
+            problems.add(SUPPORTED_SCHEMA_VERSIONS + ": empty (must list at least one event schema version)");
+        }
         failIfAny(problems);
         lakeRoot = withoutTrailingSlash(lakeRoot);
         checkpointDir = withoutTrailingSlash(checkpointDir);
@@ -99,6 +108,7 @@ public record LakeServiceConfig(
         Duration maxRestartBackoff = parseInterval(problems, QUERY_RESTART_MAX_BACKOFF, value(environment, QUERY_RESTART_MAX_BACKOFF));
         long servicePort = parsePositiveLong(problems, LAKE_SERVICE_PORT, value(environment, LAKE_SERVICE_PORT));
         long maxOffsetsPerTrigger = parsePositiveLong(problems, MAX_OFFSETS_PER_TRIGGER, value(environment, MAX_OFFSETS_PER_TRIGGER));
+        Set<Integer> schemaVersions = parseVersions(problems, value(environment, SUPPORTED_SCHEMA_VERSIONS));
         Optional<String> hadoopConfDir = Optional.ofNullable(environment.get(HADOOP_CONF_DIR))
                 .map(String::trim)
                 .filter(dir -> !dir.isEmpty());
@@ -108,7 +118,8 @@ public record LakeServiceConfig(
         validateService(problems, servicePort, maxRestartBackoff == null ? Duration.ofSeconds(1) : maxRestartBackoff);
         failIfAny(problems);
         return new LakeServiceConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
-                triggerInterval, maxOffsetsPerTrigger, hadoopConfDir, (int) servicePort, maxRestartBackoff);
+                triggerInterval, maxOffsetsPerTrigger, hadoopConfDir, (int) servicePort, maxRestartBackoff,
+                schemaVersions.isEmpty() ? Set.of(1) : schemaVersions);
     }
 
     private static String value(Map<String, String> environment, String name) {
@@ -190,6 +201,24 @@ public record LakeServiceConfig(
             return Duration.ofMinutes(amount);
         }
         return Duration.ofSeconds(amount);
+    }
+
+    private static Set<Integer> parseVersions(List<String> problems, String value) {
+        Set<Integer> versions = new TreeSet<>();
+        for (String version : value.split(",", -1)) {
+            try {
+                int parsed = Integer.parseInt(version.trim());
+                if (parsed < 1) {
+                    throw new NumberFormatException();
+                }
+                versions.add(parsed);
+            }
+            catch (NumberFormatException e) {
+                problems.add(SUPPORTED_SCHEMA_VERSIONS + ": '" + value + "' (must be a comma-separated list of positive whole numbers, e.g. 1,2)");
+                return Set.of();
+            }
+        }
+        return versions;
     }
 
     private static long parsePositiveLong(List<String> problems, String name, String value) {

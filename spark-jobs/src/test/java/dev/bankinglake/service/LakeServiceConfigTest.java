@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LakeServiceConfigTest {
@@ -25,7 +26,8 @@ class LakeServiceConfigTest {
                 200_000,
                 Optional.empty(),
                 5050,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                Set.of(1)));
     }
 
     @Test
@@ -42,7 +44,8 @@ class LakeServiceConfigTest {
                 Map.entry("MAX_OFFSETS_PER_TRIGGER", "5000"),
                 Map.entry("HADOOP_CONF_DIR", "/etc/hadoop/conf"),
                 Map.entry("LAKE_SERVICE_PORT", "15050"),
-                Map.entry("QUERY_RESTART_MAX_BACKOFF", "2 minutes")));
+                Map.entry("QUERY_RESTART_MAX_BACKOFF", "2 minutes"),
+                Map.entry("SUPPORTED_SCHEMA_VERSIONS", "2, 1")));
 
         assertThat(config).isEqualTo(new LakeServiceConfig(
                 "kafka-1:29092,kafka-2:29092",
@@ -56,7 +59,8 @@ class LakeServiceConfigTest {
                 5000,
                 Optional.of("/etc/hadoop/conf"),
                 15050,
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2),
+                Set.of(1, 2)));
     }
 
     @Test
@@ -93,6 +97,13 @@ class LakeServiceConfigTest {
         assertThatThrownBy(() -> LakeServiceConfig.fromEnvironment(Map.of("LAKE_SERVICE_PORT", "70000", "QUERY_RESTART_MAX_BACKOFF", "10 ms")))
                 .hasMessage("Invalid lake service configuration: LAKE_SERVICE_PORT: 70000 (must be a TCP port, 1 to 65535); "
                         + "QUERY_RESTART_MAX_BACKOFF: PT0.01S (must be at least 1 second)");
+    }
+
+    @Test
+    void rejectsSchemaVersionsThatAreNotPositiveNumbers() {
+        assertThatThrownBy(() -> LakeServiceConfig.fromEnvironment(Map.of("SUPPORTED_SCHEMA_VERSIONS", "1,x")))
+                .hasMessage("Invalid lake service configuration: SUPPORTED_SCHEMA_VERSIONS: '1,x' "
+                        + "(must be a comma-separated list of positive whole numbers, e.g. 1,2)");
     }
 
     @Test
