@@ -32,7 +32,8 @@ public record LakeServiceConfig(
         Optional<String> hadoopConfDir,
         int servicePort,
         Duration maxRestartBackoff,
-        Set<Integer> schemaVersions) {
+        Set<Integer> schemaVersions,
+        String prestoUrl) {
 
     public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
@@ -47,6 +48,8 @@ public record LakeServiceConfig(
     public static final String LAKE_SERVICE_PORT = "LAKE_SERVICE_PORT";
     public static final String QUERY_RESTART_MAX_BACKOFF = "QUERY_RESTART_MAX_BACKOFF";
     public static final String SUPPORTED_SCHEMA_VERSIONS = "SUPPORTED_SCHEMA_VERSIONS";
+    /** Presto's HTTP address, for the analytics routes (final windows, lake tables, read-only SQL). */
+    public static final String PRESTO_URL = "PRESTO_URL";
 
     /** The defaults match the local stack's default ports. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -61,7 +64,8 @@ public record LakeServiceConfig(
             Map.entry(MAX_OFFSETS_PER_TRIGGER, "200000"),
             Map.entry(LAKE_SERVICE_PORT, "5050"),
             Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"),
-            Map.entry(SUPPORTED_SCHEMA_VERSIONS, "1"));
+            Map.entry(SUPPORTED_SCHEMA_VERSIONS, "1"),
+            Map.entry(PRESTO_URL, "http://127.0.0.1:8080"));
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
     private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
@@ -88,7 +92,9 @@ public record LakeServiceConfig(
         if (schemaVersions.isEmpty()) {
             problems.add(SUPPORTED_SCHEMA_VERSIONS + ": empty (must list at least one event schema version)");
         }
+        validatePrestoUrl(problems, requireNonNull(prestoUrl, "prestoUrl is null"));
         failIfAny(problems);
+        prestoUrl = withoutTrailingSlash(prestoUrl);
         lakeRoot = withoutTrailingSlash(lakeRoot);
         checkpointDir = withoutTrailingSlash(checkpointDir);
     }
@@ -109,6 +115,8 @@ public record LakeServiceConfig(
         long servicePort = parsePositiveLong(problems, LAKE_SERVICE_PORT, value(environment, LAKE_SERVICE_PORT));
         long maxOffsetsPerTrigger = parsePositiveLong(problems, MAX_OFFSETS_PER_TRIGGER, value(environment, MAX_OFFSETS_PER_TRIGGER));
         Set<Integer> schemaVersions = parseVersions(problems, value(environment, SUPPORTED_SCHEMA_VERSIONS));
+        String prestoUrl = value(environment, PRESTO_URL);
+        validatePrestoUrl(problems, prestoUrl);
         Optional<String> hadoopConfDir = Optional.ofNullable(environment.get(HADOOP_CONF_DIR))
                 .map(String::trim)
                 .filter(dir -> !dir.isEmpty());
@@ -119,7 +127,20 @@ public record LakeServiceConfig(
         failIfAny(problems);
         return new LakeServiceConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger, hadoopConfDir, (int) servicePort, maxRestartBackoff,
-                schemaVersions.isEmpty() ? Set.of(1) : schemaVersions);
+                schemaVersions.isEmpty() ? Set.of(1) : schemaVersions, prestoUrl);
+    }
+
+    private static void validatePrestoUrl(List<String> problems, String prestoUrl) {
+        try {
+            URI uri = new URI(prestoUrl);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 1
+                    || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+                problems.add(PRESTO_URL + ": '" + prestoUrl + "' (must be http://host:port)");
+            }
+        }
+        catch (URISyntaxException e) {
+            problems.add(PRESTO_URL + ": '" + prestoUrl + "' (must be http://host:port: " + e.getReason() + ")");
+        }
     }
 
     private static String value(Map<String, String> environment, String name) {

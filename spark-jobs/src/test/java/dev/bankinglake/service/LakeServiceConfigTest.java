@@ -27,7 +27,8 @@ class LakeServiceConfigTest {
                 Optional.empty(),
                 5050,
                 Duration.ofSeconds(30),
-                Set.of(1)));
+                Set.of(1),
+                "http://127.0.0.1:8080"));
     }
 
     @Test
@@ -45,7 +46,8 @@ class LakeServiceConfigTest {
                 Map.entry("HADOOP_CONF_DIR", "/etc/hadoop/conf"),
                 Map.entry("LAKE_SERVICE_PORT", "15050"),
                 Map.entry("QUERY_RESTART_MAX_BACKOFF", "2 minutes"),
-                Map.entry("SUPPORTED_SCHEMA_VERSIONS", "2, 1")));
+                Map.entry("SUPPORTED_SCHEMA_VERSIONS", "2, 1"),
+                Map.entry("PRESTO_URL", "http://presto:18080/")));
 
         assertThat(config).isEqualTo(new LakeServiceConfig(
                 "kafka-1:29092,kafka-2:29092",
@@ -60,7 +62,8 @@ class LakeServiceConfigTest {
                 Optional.of("/etc/hadoop/conf"),
                 15050,
                 Duration.ofMinutes(2),
-                Set.of(1, 2)));
+                Set.of(1, 2),
+                "http://presto:18080"));
     }
 
     @Test
@@ -104,6 +107,12 @@ class LakeServiceConfigTest {
         assertThatThrownBy(() -> LakeServiceConfig.fromEnvironment(Map.of("SUPPORTED_SCHEMA_VERSIONS", "1,x")))
                 .hasMessage("Invalid lake service configuration: SUPPORTED_SCHEMA_VERSIONS: '1,x' "
                         + "(must be a comma-separated list of positive whole numbers, e.g. 1,2)");
+    }
+
+    @Test
+    void rejectsAPrestoUrlThatIsNotHttpHostPort() {
+        assertThatThrownBy(() -> LakeServiceConfig.fromEnvironment(Map.of("PRESTO_URL", "jdbc:presto://127.0.0.1:8080/hive")))
+                .hasMessage("Invalid lake service configuration: PRESTO_URL: 'jdbc:presto://127.0.0.1:8080/hive' (must be http://host:port)");
     }
 
     @Test
