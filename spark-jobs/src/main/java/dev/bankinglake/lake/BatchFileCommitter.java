@@ -78,7 +78,16 @@ public final class BatchFileCommitter {
      * folders, skipping those already there, then drops the staging folder.
      */
     public Committed commit(TableDefinition table, long batchId, String queryId) throws IOException {
-        Path staging = stagingFolder(table, batchId);
+        String prefix = fileName(batchId, queryId, 0);
+        return commit(table, batchId, stagingFolder(table, batchId), prefix.substring(0, prefix.length() - "-00000.snappy.parquet".length()));
+    }
+
+    /**
+     * Moves the Parquet files staged in {@code staging} (partition folders {@code dt=...}) to
+     * {@code <table>/dt=.../<prefix>-<n>.snappy.parquet}, skipping those already there, then drops
+     * the staging folder. The same staged files and prefix always give the same names.
+     */
+    public Committed commit(TableDefinition table, long batchId, Path staging, String prefix) throws IOException {
         Set<String> partitions = new TreeSet<>();
         int renamed = 0;
         int present = 0;
@@ -101,7 +110,7 @@ public final class BatchFileCommitter {
             Path target = new Path(tableFolder(table), folderName);
             fileSystem.mkdirs(target);
             for (int index = 0; index < files.size(); index++) {
-                Path destination = new Path(target, fileName(batchId, queryId, index));
+                Path destination = new Path(target, String.format("%s-%05d.snappy.parquet", prefix, index));
                 if (fileSystem.exists(destination)) {
                     present++;
                     continue;

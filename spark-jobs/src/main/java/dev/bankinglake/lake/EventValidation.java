@@ -105,7 +105,7 @@ public final class EventValidation {
     }
 
     /** The typed value of an event field in the output of {@link #validate}. */
-    static Column field(EventField field) {
+    public static Column field(EventField field) {
         return col(EVENT).getField(field.jsonName());
     }
 

@@ -6,6 +6,12 @@ import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.BatchProgressLog;
 import dev.bankinglake.lake.LakeBatchWriter;
 import dev.bankinglake.lake.LakeSession;
+import dev.bankinglake.jobs.JobContext;
+import dev.bankinglake.jobs.JobRouter;
+import dev.bankinglake.jobs.JobRoutes;
+import dev.bankinglake.jobs.JobRunner;
+import dev.bankinglake.jobs.JobsConfig;
+import dev.bankinglake.jobs.MqttJobBridge;
 import dev.bankinglake.lineage.CheckpointOffsets;
 import dev.bankinglake.lineage.LineageRecorder;
 import dev.bankinglake.lineage.LineageStore;
@@ -16,12 +22,15 @@ import java.io.File;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -58,6 +67,7 @@ public final class LakeService {
     public static final int EXIT_LOCK_HELD = 3;
 
     private final LakeServiceConfig config;
+    private final JobsConfig jobsConfig;
     private final Clock clock;
     private final ServiceStatus status;
     private final IngestMetrics metrics = new IngestMetrics();
@@ -70,16 +80,19 @@ public final class LakeService {
         return thread;
     });
 
-    public LakeService(LakeServiceConfig config, Clock clock) {
+    public LakeService(LakeServiceConfig config, JobsConfig jobsConfig, Clock clock) {
         this.config = requireNonNull(config, "config is null");
+        this.jobsConfig = requireNonNull(jobsConfig, "jobsConfig is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.status = new ServiceStatus(clock.instant());
     }
 
     public static void main(String[] args) {
         LakeServiceConfig config;
+        JobsConfig jobsConfig;
         try {
             config = LakeServiceConfig.fromEnvironment(System.getenv());
+            jobsConfig = JobsConfig.fromEnvironment(System.getenv());
         }
         catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
@@ -88,7 +101,7 @@ public final class LakeService {
         }
         int code;
         try {
-            code = new LakeService(config, Clock.systemUTC()).run();
+            code = new LakeService(config, jobsConfig, Clock.systemUTC()).run();
         }
         catch (LakeLock.HeldException e) {
             LOG.error("Refusing to start: {}", e.getMessage());
@@ -115,12 +128,16 @@ public final class LakeService {
         LOG.info("Holding the lake lock of {} as {}", lakeRoot, lock.holder().describe());
         status.locked(lock.holder());
 
-        Javalin http = new ServiceHttp(status, metrics).create();
+        JobRouter router = JobRouter.load(jobsConfig.routerFile());
+        AtomicReference<JobContext> jobContext = new AtomicReference<>();
+        JobRunner jobs = new JobRunner(router, () -> Optional.ofNullable(jobContext.get()), clock);
+        Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock))).create();
         http.start(config.servicePort());
         LOG.info("Serving HTTP on port {}", http.port());
 
         SparkSession spark = null;
         MetastoreRegistrar registrar = null;
+        MqttJobBridge mqtt = null;
         try {
             spark = session();
             config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(hadoop, dir));
@@ -147,6 +164,12 @@ public final class LakeService {
             metrics.bindQuery(ingest);
             metrics.bindRegistrationBacklog(() -> registration.pending().size());
             spark.streams().addListener(new Listener(ingest, writer));
+            jobContext.set(new JobContext(spark, lakeFileSystem, lakeRoot, committer, registrar, config.kafkaBootstrap(), config.eventsTopic(),
+                    checkpoint, config.schemaVersions(), "none"));
+            if (jobsConfig.mqttUri().isPresent()) {
+                mqtt = new MqttJobBridge(jobsConfig, jobs, clock, "lake-service-" + lock.holder().instanceId());
+                mqtt.start();
+            }
 
             ShutdownHookManager.get().addShutdownHook(() -> shutdown(ingest), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
             scheduler.scheduleWithFixedDelay(() -> checkLock(lock, ingest), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
@@ -159,6 +182,10 @@ public final class LakeService {
         finally {
             status.phase(ServiceStatus.Phase.STOPPING, "stopping");
             scheduler.shutdownNow();
+            jobs.close();
+            if (mqtt != null) {
+                mqtt.close();
+            }
             if (registrar != null) {
                 registrar.requestAttempt();
                 registrar.close();
@@ -179,6 +206,8 @@ public final class LakeService {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
+                // on-demand jobs run in their own pool: ingestion keeps its share while they run
+                .config("spark.scheduler.mode", "FAIR")
                 .config("spark.sql.streaming.stopTimeout", String.valueOf(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS)))
                 // cuts the ~400 ms stall per checkpoint file on a single-DataNode HDFS
                 .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20")
