@@ -16,16 +16,26 @@ Services (default: all, in this order):
   metastore   Hive Metastore (standalone, embedded Derby)
   presto      PrestoDB with the 'hive' catalog
   api         the banking game API
-  streaming   the Spark streaming job (events -> lake tables)
+  streaming   the lake service (Spark streaming: events -> lake tables), HTTP on
+              $LAKE_SERVICE_PORT, run under a watchdog that restarts it (LAKE_WATCHDOG=off: bare)
 
   start     starts what is not running yet and waits until each service answers
-  stop      stops what this script started (in reverse order)
-  status    shows each service, its port, and whether it answers
+            (streaming: until GET $LAKE_SERVICE_URL/health answers 200)
+  stop      stops what this script started (in reverse order); a watchdog stops its service
+  status    shows each process, its pid and port, and whether it answers; for streaming the
+            /health answer and the watchdog's state (restarts, last exit, gave up);
+            exits non-zero when something is down
   restart   stop, then start
   env       prints the resolved settings (NAME=value), for tools and tests
 
-Ports and folders come from the environment, see scripts/lib/env.sh
-(KAFKA_PORT, HDFS_PORT, METASTORE_PORT, PRESTO_PORT, API_PORT, LAKE_STATE_DIR, ...).
+A pid file is trusted only while its process is still the one this script started for that
+name and state folder (ps args) and is not a zombie; anything else counts as down.
+
+Ports, folders, heap sizes (KAFKA_HEAP_OPTS, HDFS_HEAP_OPTS, METASTORE_HEAP_OPTS, PRESTO_HEAP_OPTS,
+API_HEAP_OPTS, LAKE_SERVICE_HEAP_OPTS) and the watchdog's policy (LAKE_WATCHDOG_*) come from the
+environment, see scripts/lib/env.sh (KAFKA_PORT, HDFS_PORT, METASTORE_PORT, PRESTO_PORT, API_PORT,
+LAKE_SERVICE_PORT, LAKE_STATE_DIR, ...). The environment passes through to the services
+(EVENTS_TOPIC, LAKE_ROOT, CHECKPOINT_DIR, HIVE_DATABASE, TRIGGER_INTERVAL, ...).
 EOF
 }
 
@@ -37,18 +47,40 @@ DATA_DIR="$LAKE_STATE_DIR/data"
 PID_DIR="$LAKE_STATE_DIR/pids"
 STACK_DIR="$LAKE_REPO_ROOT/local-stack"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# Seconds to wait for a port that a dead process has not released yet.
+PORT_RELEASE_WAIT=15
 
 # ---------------------------------------------------------------- processes and templates
 
-# The processes behind a service.
+# Services that can run under a watchdog (local-stack/supervisor); LAKE_WATCHDOG_SERVICES says which do.
+SUPERVISABLE=(streaming api)
+WATCHDOG_MAIN=dev.bankinglake.supervisor.Watchdog
+LAKE_SERVICE_MAIN=dev.bankinglake.service.LakeService
+
+# The processes behind a service, in start order. A watchdog comes first: stopping it stops its service.
 processes_of() {
   case "$1" in
     hdfs) echo "namenode datanode" ;;
+    streaming|api) echo "$1-watchdog $1" ;;
     *) echo "$1" ;;
   esac
 }
 
-# The port a process answers on.
+is_supervisable() {
+  [[ " ${SUPERVISABLE[*]} " == *" $1 "* ]]
+}
+
+# Whether this run starts the service under its watchdog.
+watchdog_wanted() {
+  is_supervisable "$1" || return 1
+  case "$LAKE_WATCHDOG" in
+    on) [[ " $LAKE_WATCHDOG_SERVICES " == *" $1 "* ]] ;;
+    off) return 1 ;;
+    *) lake_die "LAKE_WATCHDOG must be 'on' or 'off', was '$LAKE_WATCHDOG'" ;;
+  esac
+}
+
+# The port a process answers on (a watchdog: its service's port, which must be free to start it).
 port_of() {
   case "$1" in
     kafka) echo "$KAFKA_PORT" ;;
@@ -56,20 +88,61 @@ port_of() {
     datanode) echo "$HDFS_DATANODE_PORT" ;;
     metastore) echo "$METASTORE_PORT" ;;
     presto) echo "$PRESTO_PORT" ;;
-    api) echo "$API_PORT" ;;
-    streaming) echo "" ;;
+    api|api-watchdog) echo "$API_PORT" ;;
+    streaming|streaming-watchdog) echo "$LAKE_SERVICE_PORT" ;;
   esac
+}
+
+# The main class a process runs: part of what makes a pid ours.
+main_class_of() {
+  case "$1" in
+    kafka) echo kafka.Kafka ;;
+    namenode) echo org.apache.hadoop.hdfs.server.namenode.NameNode ;;
+    datanode) echo org.apache.hadoop.hdfs.server.datanode.DataNode ;;
+    metastore) echo org.apache.hadoop.hive.metastore.HiveMetaStore ;;
+    presto) echo com.facebook.presto.server.PrestoServer ;;
+    api) echo dev.bankinglake.api.ApiServer ;;
+    streaming) echo "$LAKE_SERVICE_MAIN" ;;
+    *-watchdog) echo "$WATCHDOG_MAIN" ;;
+  esac
+}
+
+# Every JVM this script starts begins with these flags: its name and the state folder, so that a
+# pid from a pid file is trusted only while it is still that process of this stack (the pid may
+# have been reused by anything, including another stack's same service). Sets JVM.
+jvm() {
+  JVM=("$JAVA" "-Dlake.stack.process=$1" "-Dlake.stack.dir=$LAKE_STATE_DIR")
 }
 
 pid_of() {
   local file="$PID_DIR/$1.pid"
-  [[ -f "$file" ]] && cat "$file" || true
+  [[ -f "$file" ]] && tr -dc '0-9' < "$file" || true
+}
+
+# What PID is for process NAME: ours (alive, started by this script as NAME for this state folder),
+# zombie (dead, not reaped yet: kill -0 would still see it), gone, or foreign (another program).
+# As Spark's sbin/spark-daemon.sh does, from `ps -o args=` rather than `kill -0`.
+process_state() {
+  local pid="$1" name="$2" line stat args
+  if [[ -z "$pid" ]] || ! line=$(ps -ww -o stat= -o args= -p "$pid" 2>/dev/null) || [[ -z "$line" ]]; then
+    echo gone; return
+  fi
+  read -r stat args <<< "$line"
+  if [[ "$stat" == Z* ]]; then
+    echo zombie; return
+  fi
+  # the tags follow the java binary directly (a watchdog's args hold its child's command later on)
+  local after_binary="${args#* }"
+  if [[ "$after_binary " == "-Dlake.stack.process=$name -Dlake.stack.dir=$LAKE_STATE_DIR "* \
+        && " $args " == *" $(main_class_of "$name") "* ]]; then
+    echo ours
+  else
+    echo foreign
+  fi
 }
 
 is_running() {
-  local pid
-  pid=$(pid_of "$1")
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+  [[ "$(process_state "$(pid_of "$1")" "$1")" == ours ]]
 }
 
 # Replaces ${VAR} with the variable's value; an unset variable is an error, not an empty string.
@@ -101,12 +174,94 @@ launch() {
   local port
   port=$(port_of "$name")
   if [[ -n "$port" ]] && lake_port_open "$LAKE_HOST" "$port"; then
-    lake_die "$name: port $port is already taken by another process (set its *_PORT variable, see scripts/lib/env.sh)"
+    # a JVM killed a moment ago holds its port until the kernel has torn it down (seconds for a
+    # large heap), while ps already shows it as a zombie
+    lake_log "$name: port $port is still taken (by a process that just died?), waiting up to ${PORT_RELEASE_WAIT}s"
+    local deadline=$((SECONDS + PORT_RELEASE_WAIT))
+    while lake_port_open "$LAKE_HOST" "$port"; do
+      if (( SECONDS >= deadline )); then
+        lake_die "$name: port $port is already taken by another process (set its *_PORT variable, see scripts/lib/env.sh)"
+      fi
+      sleep 0.2
+    done
   fi
   printf '\n==== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >> "$log"
   setsid "$@" >> "$log" 2>&1 < /dev/null &
   echo $! > "$PID_DIR/$name.pid"
   lake_log "$name: started (pid $!, log $log)"
+}
+
+# Splits a *_HEAP_OPTS value into flags. Sets HEAP.
+heap() {
+  read -r -a HEAP <<< "$1"
+}
+
+# Starts service NAME (streaming, api) from the command its NAME_command sets: under a watchdog
+# that writes the service's pid file and restarts it, or bare when LAKE_WATCHDOG says so.
+launch_supervisable() {
+  local name="$1"
+  "${name}_command"
+  if ! watchdog_wanted "$name"; then
+    launch "$name" "${SERVICE_COMMAND[@]}"
+    return
+  fi
+  [[ -n "$(module_jar local-stack/supervisor local-stack-supervisor)" && -s "$STACK_DIR/supervisor/target/classpath.txt" ]] \
+    || ensure_built local-stack/supervisor local-stack/supervisor/target/classpath.txt
+  # a pid file from an earlier run must not name the new service before the watchdog rewrites it
+  rm -f "$PID_DIR/$name.pid"
+  jvm "$name-watchdog"
+  heap "$LAKE_WATCHDOG_HEAP_OPTS"
+  launch "$name-watchdog" "${JVM[@]}" "${HEAP[@]}" \
+    -cp "$(module_jar local-stack/supervisor local-stack-supervisor):$(classpath_of supervisor)" "$WATCHDOG_MAIN" \
+    --name "$name" --log "$LAKE_LOG_DIR/$name.log" --pid-file "$PID_DIR/$name.pid" --status-file "$(watchdog_status_file "$name")" \
+    --initial-backoff "$LAKE_WATCHDOG_INITIAL_BACKOFF" --max-backoff "$LAKE_WATCHDOG_MAX_BACKOFF" \
+    --max-failures "$LAKE_WATCHDOG_MAX_FAILURES" --window "$LAKE_WATCHDOG_WINDOW" --stop-timeout "${LAKE_STOP_TIMEOUT}s" \
+    -- "${SERVICE_COMMAND[@]}"
+}
+
+watchdog_status_file() {
+  echo "$PID_DIR/$1-watchdog.json"
+}
+
+# One field of a watchdog's status file (flat JSON, one field per line); empty when null or absent.
+watchdog_field() {
+  local file="$1" field="$2" line
+  line=$(grep -m 1 "^  \"$field\": " "$file" 2>/dev/null) || return 0
+  line="${line#*\": }"
+  line="${line%,}"
+  [[ "$line" == \"*\" ]] && line="${line:1:${#line}-2}"
+  [[ "$line" == null ]] && line=""
+  printf '%s' "$line"
+}
+
+# Why a watchdog is not running, from its status file: gave up (with its numbers) or stopped.
+watchdog_outcome() {
+  local file
+  file=$(watchdog_status_file "$1")
+  [[ -f "$file" ]] || return 0
+  case "$(watchdog_field "$file" state)" in
+    gave-up) printf 'GAVE UP after %s failures within %ss (LAKE_WATCHDOG_MAX_FAILURES=%s), last exit code %s at %s' \
+      "$(watchdog_field "$file" failures_in_window)" "$(watchdog_field "$file" window_seconds)" "$(watchdog_field "$file" max_failures)" \
+      "$(watchdog_field "$file" last_exit_code)" "$(watchdog_field "$file" last_exit_at)" ;;
+    stopped) printf 'stopped at %s' "$(watchdog_field "$file" updated_at)" ;;
+    *) printf 'ended while %s (killed?), last update %s' "$(watchdog_field "$file" state)" "$(watchdog_field "$file" updated_at)" ;;
+  esac
+}
+
+# GET URL: sets HTTP_CODE (000 when nothing answers) and HTTP_BODY.
+http_probe() {
+  local answer
+  answer=$(curl -s -m 3 -w '\n%{http_code}' "$1" 2>/dev/null) || true
+  HTTP_CODE="${answer##*$'\n'}"
+  HTTP_BODY="${answer%$'\n'*}"
+  [[ "$HTTP_CODE" =~ ^[0-9]{3}$ ]] || HTTP_CODE=000
+}
+
+# The "reason" of a JSON health answer, or the body itself.
+health_reason() {
+  local reason
+  reason=$(sed -n 's/.*"reason" *: *"\(\([^"\\]\|\\.\)*\)".*/\1/p' <<< "$HTTP_BODY" | head -n 1)
+  printf '%s' "${reason:-$HTTP_BODY}"
 }
 
 # Services whose readiness this run has already seen.
@@ -119,13 +274,21 @@ await_service() {
   AWAITED[$1]=1
 }
 
-# Polls CHECK until it succeeds, the process dies, or the timeout passes.
+# Polls CHECK until it succeeds, the process dies, or the timeout passes. For a service under a
+# watchdog, the watchdog is the process that must stay alive: the service may restart meanwhile.
 await_ready() {
   local name="$1" what="$2"; shift 2
+  local watched="$name"
+  if is_supervisable "$name" && is_running "$name-watchdog"; then
+    watched="$name-watchdog"
+  fi
   local deadline=$((SECONDS + LAKE_START_TIMEOUT))
   until "$@" > /dev/null 2>&1; do
-    if ! is_running "$name"; then
+    if ! is_running "$watched"; then
       tail -n 30 "$LAKE_LOG_DIR/$name.log" >&2 || true
+      if [[ "$watched" == *-watchdog ]]; then
+        lake_die "$name: its watchdog ended before $name was $what: $(watchdog_outcome "$name") (logs: $LAKE_LOG_DIR/$name.log, $LAKE_LOG_DIR/$watched.log)"
+      fi
       lake_die "$name exited before $what (log: $LAKE_LOG_DIR/$name.log)"
     fi
     if (( SECONDS >= deadline )); then
@@ -158,7 +321,9 @@ start_kafka() {
     kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF_DIR/kafka/server.properties" \
       >> "$LAKE_LOG_DIR/kafka.log" 2>&1 || lake_die "kafka: formatting the log folder failed (log: $LAKE_LOG_DIR/kafka.log)"
   fi
-  launch kafka "$JAVA" -Xmx1g -Xms256m \
+  jvm kafka
+  heap "$KAFKA_HEAP_OPTS"
+  launch kafka "${JVM[@]}" "${HEAP[@]}" \
     -Dlog4j.configuration="file:$STACK_DIR/conf/kafka/log4j.properties" \
     -cp "$(classpath_of kafka)" kafka.Kafka "$CONF_DIR/kafka/server.properties"
 }
@@ -175,8 +340,11 @@ await_kafka() {
 
 # ---------------------------------------------------------------- hdfs
 
+# Sets HDFS_COMMAND for process NAME (namenode, datanode).
 hdfs_command() {
-  HDFS_COMMAND=("$JAVA" -Xmx512m --add-opens=java.base/java.lang=ALL-UNNAMED
+  jvm "$1"
+  heap "$HDFS_HEAP_OPTS"
+  HDFS_COMMAND=("${JVM[@]}" "${HEAP[@]}" --add-opens=java.base/java.lang=ALL-UNNAMED
     -Dhadoop.log.dir="$LAKE_LOG_DIR" -Dlog4j.configuration="file:$STACK_DIR/conf/hadoop/log4j.properties"
     -cp "$HADOOP_CONF_DIR:$(classpath_of hdfs)")
 }
@@ -189,13 +357,18 @@ start_hdfs() {
   mkdir -p "$HADOOP_CONF_DIR"/webapps/{hdfs,datanode,static,secondary}
   if [[ ! -d "$DATA_DIR/hdfs/name/current" ]]; then
     mkdir -p "$DATA_DIR/hdfs" "$LAKE_LOG_DIR"
-    hdfs_command
+    hdfs_command namenode-format
     "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.namenode.NameNode -format -force -nonInteractive \
       >> "$LAKE_LOG_DIR/namenode.log" 2>&1 || lake_die "hdfs: formatting the NameNode failed (log: $LAKE_LOG_DIR/namenode.log)"
   fi
-  hdfs_command
-  is_running namenode || launch namenode "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.namenode.NameNode
-  is_running datanode || launch datanode "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.datanode.DataNode
+  if ! is_running namenode; then
+    hdfs_command namenode
+    launch namenode "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.namenode.NameNode
+  fi
+  if ! is_running datanode; then
+    hdfs_command datanode
+    launch datanode "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.datanode.DataNode
+  fi
 }
 
 hdfs_live_datanodes() {
@@ -223,7 +396,9 @@ start_metastore() {
   cp "$LAKE_REPO_ROOT/hive/conf/metastore-log4j2.properties" "$CONF_DIR/metastore/metastore-log4j2.properties"
   mkdir -p "$DATA_DIR/metastore"
   # Derby writes derby.log into the working folder.
-  launch metastore env --chdir="$DATA_DIR/metastore" "$JAVA" -Xmx512m \
+  jvm metastore
+  heap "$METASTORE_HEAP_OPTS"
+  launch metastore env --chdir="$DATA_DIR/metastore" "${JVM[@]}" "${HEAP[@]}" \
     -Dlog4j.configurationFile="$CONF_DIR/metastore/metastore-log4j2.properties" \
     -cp "$CONF_DIR/metastore:$HADOOP_CONF_DIR:$(classpath_of metastore)" \
     org.apache.hadoop.hive.metastore.HiveMetaStore -p "$METASTORE_PORT"
@@ -253,10 +428,15 @@ start_presto() {
     render "$etc/$file" "$PRESTO_CONF_DIR/$file"
   done
   mkdir -p "$PRESTO_DATA_DIR"
-  local -a jvm_flags=() node_flags=()
-  mapfile -t jvm_flags < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/jvm.config")
+  local -a jvm_flags=() node_flags=() words=()
+  # one flag per line, except the ${PRESTO_HEAP_OPTS} line, which may hold several
+  while IFS= read -r line; do
+    read -r -a words <<< "$line"
+    jvm_flags+=("${words[@]}")
+  done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/jvm.config")
   while IFS= read -r line; do node_flags+=("-D$line"); done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/node.properties")
-  launch presto env --chdir="$PRESTO_DATA_DIR" "$JAVA" "${jvm_flags[@]}" "${node_flags[@]}" \
+  jvm presto
+  launch presto env --chdir="$PRESTO_DATA_DIR" "${JVM[@]}" "${jvm_flags[@]}" "${node_flags[@]}" \
     -Dconfig="$PRESTO_CONF_DIR/config.properties" -Dlog.levels-file="$PRESTO_CONF_DIR/log.properties" \
     -cp "$PRESTO_HOME/lib/*" com.facebook.presto.server.PrestoServer
 }
@@ -277,36 +457,53 @@ module_jar() {
   ls "$LAKE_REPO_ROOT/$1"/target/"$2"-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-sources.jar' | head -n 1
 }
 
-start_api() {
+# Sets SERVICE_COMMAND: the API's JVM.
+api_command() {
   [[ -n "$(module_jar api lake-api)" && -s "$LAKE_REPO_ROOT/api/target/classpath.txt" ]] \
     || ensure_built api api/target/classpath.txt
-  launch api env API_PORT="$API_PORT" KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" EVENTS_TOPIC="$EVENTS_TOPIC" \
-    "$JAVA" -Xmx512m -cp "$(module_jar api lake-api):$(cat "$LAKE_REPO_ROOT/api/target/classpath.txt")" \
-    dev.bankinglake.api.ApiServer
+  jvm api
+  heap "$API_HEAP_OPTS"
+  SERVICE_COMMAND=("${JVM[@]}" "${HEAP[@]}" -cp "$(module_jar api lake-api):$(cat "$LAKE_REPO_ROOT/api/target/classpath.txt")" \
+    dev.bankinglake.api.ApiServer)
+}
+
+start_api() {
+  launch_supervisable api
 }
 
 await_api() {
-  await_ready api "healthy on $API_PORT" curl -sf "$API_URL/health"
+  await_ready api "healthy on $API_PORT" curl -sf -m 3 "$API_URL/health"
   lake_log "api: ready on $API_URL"
 }
 
-start_streaming() {
+# Sets SERVICE_COMMAND: the lake service's JVM. It reads its settings from the environment
+# (KAFKA_BOOTSTRAP, EVENTS_TOPIC, LAKE_ROOT, CHECKPOINT_DIR, METASTORE_URI, HIVE_DATABASE,
+# HADOOP_CONF_DIR, SPARK_MASTER, TRIGGER_INTERVAL, MAX_OFFSETS_PER_TRIGGER, LAKE_SERVICE_PORT),
+# which passes through this script and the watchdog unchanged.
+streaming_command() {
   [[ -n "$(module_jar spark-jobs lake-spark-jobs)" && -s "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt" ]] \
     || ensure_built spark-jobs spark-jobs/target/classpath.txt
   local -a jvm_flags=()
   mapfile -t jvm_flags < <(grep -v '^\s*\(#\|$\)' "$LAKE_REPO_ROOT/spark-jobs/jvm-options.txt")
-  launch streaming "$JAVA" -Xmx2g "${jvm_flags[@]}" \
+  jvm streaming
+  heap "$LAKE_SERVICE_HEAP_OPTS"
+  SERVICE_COMMAND=("${JVM[@]}" "${HEAP[@]}" "${jvm_flags[@]}" \
     -cp "$(module_jar spark-jobs lake-spark-jobs):$(cat "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt")" \
-    dev.bankinglake.lake.StreamingJob
+    "$LAKE_SERVICE_MAIN")
 }
 
-streaming_started() {
-  grep -q "Streaming query started" "$LAKE_LOG_DIR/streaming.log"
+start_streaming() {
+  launch_supervisable streaming
+}
+
+lake_service_healthy() {
+  http_probe "$LAKE_SERVICE_URL/health"
+  [[ "$HTTP_CODE" == 200 ]]
 }
 
 await_streaming() {
-  await_ready streaming "running its streaming query" streaming_started
-  lake_log "streaming: running (log $LAKE_LOG_DIR/streaming.log)"
+  await_ready streaming "healthy (GET $LAKE_SERVICE_URL/health = 200)" lake_service_healthy
+  lake_log "streaming: healthy on $LAKE_SERVICE_URL (log $LAKE_LOG_DIR/streaming.log)"
 }
 
 # ---------------------------------------------------------------- commands
@@ -323,11 +520,35 @@ selected() {
   fi
 }
 
+# Running: every process of the service is; for a service with a watchdog, the watchdog is (its
+# service may be restarting) or the service itself is (bare, or left without its watchdog).
 service_running() {
+  if is_supervisable "$1"; then
+    is_running "$1-watchdog" || is_running "$1"
+    return
+  fi
   local process
   for process in $(processes_of "$1"); do
     is_running "$process" || return 1
   done
+}
+
+# Says how a running service runs, when that is worth saying.
+report_running() {
+  local service="$1"
+  if ! is_supervisable "$service"; then
+    lake_log "$service: already running"
+  elif is_running "$service-watchdog"; then
+    if is_running "$service"; then
+      lake_log "$service: already running (pid $(pid_of "$service"), under its watchdog pid $(pid_of "$service-watchdog"))"
+    else
+      lake_log "$service: its watchdog (pid $(pid_of "$service-watchdog")) is restarting it: $(watchdog_field "$(watchdog_status_file "$service")" message)"
+    fi
+  elif watchdog_wanted "$service"; then
+    lake_log "$service: running (pid $(pid_of "$service")) WITHOUT its watchdog; 'scripts/stack.sh restart $service' puts it under one"
+  else
+    lake_log "$service: already running (pid $(pid_of "$service"))"
+  fi
 }
 
 cmd_start() {
@@ -340,7 +561,7 @@ cmd_start() {
   # (it creates its warehouse folder there), so it waits for HDFS before launching.
   for service in "${services[@]}"; do
     if service_running "$service"; then
-      lake_log "$service: already running"
+      report_running "$service"
       to_await+=("$service")
       continue
     fi
@@ -361,18 +582,29 @@ cmd_start() {
   lake_log "started ${services[*]} in $((SECONDS - started_at))s (state: $LAKE_STATE_DIR)"
 }
 
+# Stops a process this script started: SIGTERM, then SIGKILL after the timeout. A pid that is no
+# longer ours (gone, a zombie, another program) is left alone and its pid file removed.
 stop_process() {
-  local name="$1" pid
+  local name="$1" pid state
   pid=$(pid_of "$name")
-  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+  state=$(process_state "$pid" "$name")
+  if [[ "$state" != ours ]]; then
+    if [[ "$state" == zombie || "$state" == foreign ]]; then
+      lake_log "$name: pid $pid of $PID_DIR/$name.pid is $state, not a running $name: left alone"
+    fi
     rm -f "$PID_DIR/$name.pid"
+    # what a watchdog that gave up or was killed recorded is history once its service is stopped
+    [[ "$name" == *-watchdog ]] && rm -f "$(watchdog_status_file "${name%-watchdog}")"
     return 0
   fi
+  # a watchdog first stops its service, which may take LAKE_STOP_TIMEOUT itself
+  local timeout=$LAKE_STOP_TIMEOUT
+  [[ "$name" == *-watchdog ]] && timeout=$((LAKE_STOP_TIMEOUT + 15))
   kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null; do
+  local deadline=$((SECONDS + timeout))
+  while [[ "$(process_state "$pid" "$name")" == ours ]]; do
     if (( SECONDS >= deadline )); then
-      lake_log "$name: did not stop within 30s, killing it"
+      lake_log "$name: did not stop within ${timeout}s, killing it"
       kill -KILL "$pid" 2>/dev/null || true
       break
     fi
@@ -393,20 +625,69 @@ cmd_stop() {
   done
 }
 
+# The STATE column of one process, and whether it counts as up (STATE_OK).
+process_status() {
+  local process="$1" port="$2" pid state
+  pid=$(pid_of "$process")
+  state=$(process_state "$pid" "$process")
+  STATE_OK=0
+  if [[ "$process" == *-watchdog ]]; then
+    local service="${process%-watchdog}" file
+    file=$(watchdog_status_file "$service")
+    if [[ "$state" == ours ]]; then
+      STATE="up, $(watchdog_field "$file" state); restarts $(watchdog_field "$file" restarts)"
+      local exit_code
+      exit_code=$(watchdog_field "$file" last_exit_code)
+      if [[ -n "$exit_code" ]]; then
+        STATE+=", last exit code $exit_code at $(watchdog_field "$file" last_exit_at)"
+      fi
+    elif ! watchdog_wanted "$service"; then
+      STATE="off (LAKE_WATCHDOG)"
+    elif [[ -n "$(watchdog_outcome "$service")" ]]; then
+      STATE="down, $(watchdog_outcome "$service")"
+      STATE_OK=1
+    else
+      STATE="down"; STATE_OK=1
+    fi
+  elif [[ "$state" == ours ]]; then
+    case "$process" in
+      streaming)
+        http_probe "$LAKE_SERVICE_URL/health"
+        case "$HTTP_CODE" in
+          200) STATE="up, healthy (/health 200)" ;;
+          000) STATE="up, /health NOT answering"; STATE_OK=1 ;;
+          *) STATE="up, NOT healthy (/health $HTTP_CODE): $(health_reason)"; STATE_OK=1 ;;
+        esac ;;
+      *)
+        if [[ -z "$port" ]] || lake_port_open "$LAKE_HOST" "$port"; then STATE="up, answering"; else STATE="up, NOT answering"; STATE_OK=1; fi ;;
+    esac
+  else
+    STATE="down"; STATE_OK=1
+    case "$state" in
+      zombie) STATE+=" (pid $pid is a zombie: it died and is not reaped yet)" ;;
+      foreign) STATE+=" (pid $pid of its pid file is another program now)" ;;
+    esac
+    if is_supervisable "$process" && is_running "$process-watchdog"; then
+      local file
+      file=$(watchdog_status_file "$process")
+      STATE+=", its watchdog starts it again at $(watchdog_field "$file" next_start_at)"
+    fi
+  fi
+}
+
 cmd_status() {
   local -a services
   read -r -a services <<< "$(selected "$@")"
-  local service process port state answers all_ok=0
-  printf '%-10s %-10s %-8s %-8s %s\n' SERVICE PROCESS PID PORT STATE
+  local service process port all_ok=0
+  printf '%-10s %-19s %-8s %-6s %s\n' SERVICE PROCESS PID PORT STATE
   for service in "${services[@]}"; do
     for process in $(processes_of "$service"); do
       port=$(port_of "$process")
-      if is_running "$process"; then
-        if [[ -z "$port" ]] || lake_port_open "$LAKE_HOST" "$port"; then state="up, answering"; else state="up, NOT answering"; all_ok=1; fi
-      else
-        state="down"; all_ok=1
-      fi
-      printf '%-10s %-10s %-8s %-8s %s\n' "$service" "$process" "$(pid_of "$process")" "${port:--}" "$state"
+      [[ "$process" == *-watchdog ]] && port=""
+      process_status "$process" "$port"
+      (( STATE_OK == 0 )) || all_ok=1
+      [[ "$process" == *-watchdog && "$STATE" == "off (LAKE_WATCHDOG)" ]] && continue
+      printf '%-10s %-19s %-8s %-6s %s\n' "$service" "$process" "$(pid_of "$process")" "${port:--}" "$STATE"
     done
   done
   return "$all_ok"
@@ -416,7 +697,10 @@ cmd_env() {
   local name
   for name in LAKE_STATE_DIR LAKE_LOG_DIR LAKE_HOST KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP EVENTS_TOPIC \
     EVENTS_PARTITIONS HDFS_PORT HDFS_HTTP_PORT HDFS_URI LAKE_ROOT LAKE_WAREHOUSE CHECKPOINT_DIR METASTORE_PORT \
-    METASTORE_URI PRESTO_PORT PRESTO_URL API_PORT API_URL HADOOP_CONF_DIR; do
+    METASTORE_URI PRESTO_PORT PRESTO_URL API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
+    LAKE_WATCHDOG LAKE_WATCHDOG_SERVICES LAKE_WATCHDOG_INITIAL_BACKOFF LAKE_WATCHDOG_MAX_BACKOFF LAKE_WATCHDOG_MAX_FAILURES \
+    LAKE_WATCHDOG_WINDOW LAKE_START_TIMEOUT LAKE_STOP_TIMEOUT KAFKA_HEAP_OPTS HDFS_HEAP_OPTS METASTORE_HEAP_OPTS PRESTO_HEAP_OPTS \
+    API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS; do
     printf '%s=%s\n' "$name" "${!name}"
   done
 }
