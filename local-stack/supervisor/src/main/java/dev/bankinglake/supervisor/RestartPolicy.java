@@ -15,7 +15,12 @@ import java.util.List;
  * service that ran well for a while starts again from the initial backoff.
  */
 public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, int maxFailures, Duration window) {
-    public static final RestartPolicy DEFAULT = new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofMinutes(5));
+    /**
+     * 1 s doubling to 30 s, 6 failures within 5 minutes: a crash loop is given about 90 s of
+     * restarts (backoffs of 31 s plus six starts), longer than HDFS's 60 s soft lease limit, the
+     * longest a restarted lake service may wait for what its killed predecessor held.
+     */
+    public static final RestartPolicy DEFAULT = new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 6, Duration.ofMinutes(5));
 
     public RestartPolicy {
         requireNonNull(initialBackoff, "initialBackoff is null");

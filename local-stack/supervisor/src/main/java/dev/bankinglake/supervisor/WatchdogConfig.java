@@ -37,7 +37,7 @@ public record WatchdogConfig(
 
     static final String USAGE = """
             Usage: Watchdog --name NAME --log FILE --pid-file FILE --status-file FILE
-                            [--initial-backoff 1s] [--max-backoff 30s] [--max-failures 5] [--window 5m]
+                            [--initial-backoff 1s] [--max-backoff 30s] [--max-failures 6] [--window 5m]
                             [--stop-timeout 30s] -- COMMAND [ARGUMENT...]
             Durations: a number with ms, s, m or h (no unit: seconds), e.g. 500ms, 2s, 1.5m.""";
 

@@ -15,7 +15,7 @@ class WatchdogConfigTest {
                 "--pid-file", "pids/streaming.pid", "--status-file", "pids/streaming-watchdog.json", "--", "java", "-Xmx2g", "Main"));
         assertThat(config).isEqualTo(new WatchdogConfig("streaming", List.of("java", "-Xmx2g", "Main"), Path.of("logs/streaming.log"),
                 Path.of("pids/streaming.pid"), Path.of("pids/streaming-watchdog.json"),
-                new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofMinutes(5)), Duration.ofSeconds(30)));
+                new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 6, Duration.ofMinutes(5)), Duration.ofSeconds(30)));
         assertThat(config.policy()).isEqualTo(RestartPolicy.DEFAULT);
     }
 
