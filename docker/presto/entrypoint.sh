@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Presto of docker-compose.yml: renders every file of presto/etc (mounted read-only) from the
 # environment with scripts/lib/render.sh, the renderer of scripts/stack.sh, into
-# $PRESTO_CONF_DIR, then runs the image's launcher on that folder.
+# $PRESTO_CONF_DIR, then runs the image's launcher on that folder. The heap comes from
+# PRESTO_HEAP_OPTS (default -Xmx1536m in docker-compose.yml, as in scripts/lib/env.sh).
 set -euo pipefail
 source /etc/lake/scripts/lib/render.sh
 templates=/etc/lake/presto/etc
@@ -9,5 +10,15 @@ rm -rf "$PRESTO_CONF_DIR"
 while IFS= read -r -d '' template; do
   lake_render "$template" "$PRESTO_CONF_DIR/${template#"$templates"/}"
 done < <(find "$templates" -type f -print0)
+# The launcher takes each line of jvm.config as one flag; the ${PRESTO_HEAP_OPTS} line may hold
+# several (e.g. "-Xms1g -Xmx2g"), so give every flag its own line, as scripts/stack.sh does.
+jvm_config="$PRESTO_CONF_DIR/jvm.config"
+flags=()
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  read -r -a words <<< "$line"
+  flags+=("${words[@]}")
+done < "$jvm_config"
+printf '%s\n' "${flags[@]}" > "$jvm_config"
 mkdir -p "$PRESTO_DATA_DIR"
 exec "$PRESTO_HOME/bin/launcher" run --etc-dir="$PRESTO_CONF_DIR" --data-dir="$PRESTO_DATA_DIR"

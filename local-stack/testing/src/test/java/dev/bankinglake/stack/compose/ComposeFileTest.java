@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
     private static final Pattern FROM = Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
     private static final Pattern USER = Pattern.compile("(?im)^USER\\s+(\\S+)\\s*$");
+    private static final Pattern RESTART_POLICY = Pattern.compile("always|unless-stopped|on-failure(:[1-9]\\d*)?");
 
     private final ComposeFile compose = ComposeFile.load();
 
@@ -165,7 +166,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void onlyTheApiAndPrestoArePublished() {
+    void onlyTheApiPrestoAndTheLakeServiceArePublished() {
         List<String> published = new ArrayList<>();
         for (String service : compose.services().keySet()) {
             for (ComposeFile.PublishedPort port : compose.ports(service)) {
@@ -174,7 +175,33 @@ class ComposeFileTest {
         }
         assertThat(published).as("published ports").containsExactlyInAnyOrder(
                 "api 127.0.0.1:5000->5000",
-                "presto 127.0.0.1:8080->8080");
+                "presto 127.0.0.1:8080->8080",
+                "streaming 127.0.0.1:5050->5050");
+    }
+
+    @Test
+    void everyLongRunningServiceIsRestartedWhenItDies() {
+        // every service of the file runs until stopped; a one-shot task would be listed here
+        Set<String> oneShot = Set.of();
+        List<String> without = new ArrayList<>();
+        for (String service : compose.services().keySet()) {
+            Object restart = compose.service(service).get("restart");
+            boolean restarts = restart != null && RESTART_POLICY.matcher(String.valueOf(restart)).matches();
+            if (!oneShot.contains(service) && !restarts) {
+                without.add(service + ": restart " + restart);
+            }
+        }
+        assertThat(without).as("long-running services without a restart policy (always, unless-stopped, on-failure[:N])").isEmpty();
+    }
+
+    @Test
+    void theStreamingHealthcheckAsksTheLakeServiceNotItsLog() {
+        Object test = compose.healthcheck("streaming").get("test");
+        assertThat(test).as("healthcheck of streaming").asList().map(String::valueOf)
+                .contains("curl", "http://127.0.0.1:5050/health")
+                .noneMatch(part -> part.contains("grep") || part.contains(".log"));
+        assertThat(compose.build("streaming").orElseThrow().dockerfile()).as("the streaming image installs curl for its healthcheck")
+                .content().containsPattern("apt-get install [^\\n]*\\bcurl\\b");
     }
 
     @Test

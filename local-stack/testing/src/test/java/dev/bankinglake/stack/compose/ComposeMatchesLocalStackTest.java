@@ -39,7 +39,7 @@ class ComposeMatchesLocalStackTest {
     void servicesListenOnTheDefaultPortsOfTheLocalStack() {
         assertThat(local).as("defaults of scripts/lib/env.sh")
                 .containsEntry("API_PORT", "5000").containsEntry("PRESTO_PORT", "8080").containsEntry("KAFKA_PORT", "9092")
-                .containsEntry("HDFS_PORT", "8020").containsEntry("METASTORE_PORT", "9083");
+                .containsEntry("HDFS_PORT", "8020").containsEntry("METASTORE_PORT", "9083").containsEntry("LAKE_SERVICE_PORT", "5050");
 
         assertThat(compose.environment("api")).containsEntry("API_PORT", local.get("API_PORT"))
                 .containsEntry("KAFKA_BOOTSTRAP", "kafka:" + local.get("KAFKA_PORT"));
@@ -49,6 +49,8 @@ class ComposeMatchesLocalStackTest {
         assertThat(compose.ports("presto")).extracting(ComposeFile.PublishedPort::containerPort).containsExactly(local.get("PRESTO_PORT"));
         assertThat(compose.environment("kafka").get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://kafka:" + local.get("KAFKA_PORT"));
         assertThat(compose.environment("metastore")).containsEntry("METASTORE_PORT", local.get("METASTORE_PORT"));
+        assertThat(compose.environment("streaming")).containsEntry("LAKE_SERVICE_PORT", local.get("LAKE_SERVICE_PORT"));
+        assertThat(compose.ports("streaming")).extracting(ComposeFile.PublishedPort::containerPort).containsExactly(local.get("LAKE_SERVICE_PORT"));
         assertThat(compose.environment("streaming"))
                 .containsEntry("KAFKA_BOOTSTRAP", "kafka:" + local.get("KAFKA_PORT"))
                 .containsEntry("METASTORE_URI", "thrift://metastore:" + local.get("METASTORE_PORT"));
@@ -126,7 +128,7 @@ class ComposeMatchesLocalStackTest {
         collectUnset("metastore", metastoreSite, unset);
         assertThat(unset).as("placeholders of the shared templates that the compose service does not set").isEmpty();
         for (Path template : prestoTemplates) {
-            rendered.put(template.getFileName().toString(), LocalStackSettings.render(repo, template, compose.environment("presto")));
+            rendered.put(template.getFileName().toString(), LocalStackSettings.render(repo, template, withDefaults(compose.environment("presto"))));
         }
 
         Properties catalog = properties(rendered.get("hive.properties"));
@@ -136,8 +138,9 @@ class ComposeMatchesLocalStackTest {
             assertThat(bindTargets("presto")).as("Hadoop config file %s of the hive catalog is mounted in presto", resource).contains(resource);
         }
         assertThat(properties(rendered.get("config.properties")).getProperty("http-server.http.port")).isEqualTo("8080");
+        assertThat(rendered.get("jvm.config").lines()).as("rendered jvm.config").contains("-Xmx1536m");
 
-        Map<String, String> metastore = xmlProperties(LocalStackSettings.render(repo, metastoreSite, compose.environment("metastore")));
+        Map<String, String> metastore = xmlProperties(LocalStackSettings.render(repo, metastoreSite, withDefaults(compose.environment("metastore"))));
         assertThat(metastore)
                 .containsEntry("metastore.thrift.port", "9083")
                 .containsEntry("javax.jdo.option.ConnectionURL", "jdbc:postgresql://postgres:5432/metastore")
@@ -146,6 +149,43 @@ class ComposeMatchesLocalStackTest {
                 .containsEntry("POSTGRES_DB", "metastore")
                 .containsEntry("POSTGRES_USER", metastore.get("javax.jdo.option.ConnectionUserName"))
                 .containsEntry("POSTGRES_PASSWORD", metastore.get("javax.jdo.option.ConnectionPassword"));
+    }
+
+    @Test
+    void theLakeServiceRunsTheLocalMainClassAndIsProbedOnItsPort() throws IOException {
+        String mainClass = "dev.bankinglake.service.LakeService";
+        assertThat(Files.readString(repo.resolve("scripts/stack.sh"))).as("scripts/stack.sh").contains("LAKE_SERVICE_MAIN=" + mainClass);
+        assertThat(Files.readString(repo.resolve("docker/streaming/entrypoint.sh"))).as("docker/streaming/entrypoint.sh")
+                .contains(" " + mainClass).doesNotContain("StreamingJob");
+        assertThat(String.valueOf(compose.healthcheck("streaming").get("test"))).as("healthcheck of streaming")
+                .contains("http://127.0.0.1:" + local.get("LAKE_SERVICE_PORT") + "/health");
+        assertThat(local.get("LAKE_SERVICE_URL")).isEqualTo("http://127.0.0.1:" + local.get("LAKE_SERVICE_PORT"));
+    }
+
+    @Test
+    void heapSizesFollowTheLocalVariablesWithTheSameDefaults() {
+        // compose variable of the service -> the scripts/lib/env.sh variable it takes its value from
+        Map<String, Map.Entry<String, String>> heaps = new LinkedHashMap<>();
+        heaps.put("kafka", Map.entry("KAFKA_HEAP_OPTS", "KAFKA_HEAP_OPTS"));
+        heaps.put("namenode", Map.entry("HDFS_NAMENODE_OPTS", "HDFS_HEAP_OPTS"));
+        heaps.put("datanode", Map.entry("HDFS_DATANODE_OPTS", "HDFS_HEAP_OPTS"));
+        heaps.put("metastore", Map.entry("JAVA_OPTS", "METASTORE_HEAP_OPTS"));
+        heaps.put("presto", Map.entry("PRESTO_HEAP_OPTS", "PRESTO_HEAP_OPTS"));
+        heaps.put("api", Map.entry("JAVA_OPTS", "API_HEAP_OPTS"));
+        heaps.put("streaming", Map.entry("JAVA_OPTS", "LAKE_SERVICE_HEAP_OPTS"));
+        List<String> differences = new ArrayList<>();
+        heaps.forEach((service, variables) -> {
+            String written = compose.environment(service).get(variables.getKey());
+            String expected = "${" + variables.getValue() + ":-" + local.get(variables.getValue()) + "}";
+            if (!expected.equals(written)) {
+                differences.add(service + ": " + variables.getKey() + "=" + written + ", expected " + expected);
+            }
+        });
+        assertThat(differences).as("heap settings of docker-compose.yml that do not follow scripts/lib/env.sh").isEmpty();
+        assertThat(local).as("defaults of scripts/lib/env.sh")
+                .containsEntry("KAFKA_HEAP_OPTS", "-Xmx1g -Xms256m").containsEntry("HDFS_HEAP_OPTS", "-Xmx512m")
+                .containsEntry("METASTORE_HEAP_OPTS", "-Xmx512m").containsEntry("PRESTO_HEAP_OPTS", "-Xmx1536m")
+                .containsEntry("API_HEAP_OPTS", "-Xmx512m").containsEntry("LAKE_SERVICE_HEAP_OPTS", "-Xmx2g");
     }
 
     @Test
@@ -191,6 +231,13 @@ class ComposeMatchesLocalStackTest {
                 unset.add(service + ": ${" + name + "} of " + repo.relativize(template));
             }
         }
+    }
+
+    /** The environment as compose passes it when nothing is set on the host: ${NAME:-default} is default. */
+    private static Map<String, String> withDefaults(Map<String, String> environment) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        environment.forEach((name, value) -> resolved.put(name, ComposeFile.withDefaults(value)));
+        return resolved;
     }
 
     private List<String> bindSources(String service) {
