@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
@@ -18,6 +19,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -59,6 +61,7 @@ public final class LocalStack {
         env.put("METASTORE_PORT", port(83));
         env.put("PRESTO_PORT", port(80));
         env.put("API_PORT", port(50));
+        env.put("LAKE_SERVICE_PORT", port(55));
         env.put("LAKE_START_TIMEOUT", "240");
         this.baseEnvironment = Map.copyOf(env);
     }
@@ -78,11 +81,16 @@ public final class LocalStack {
         return shared;
     }
 
-    /** Starts the given services unless already running, and waits until each answers. */
+    /**
+     * Starts the given services unless already running, and waits until each answers. The
+     * project's own services (API, streaming) are always asked of the script, which returns as soon
+     * as they answer: a test may have killed one, and {@code STREAMING} is ready only once its
+     * {@code /health} answers 200 (under its watchdog, after a restart).
+     */
     public synchronized LocalStack require(Service... services) {
         List<String> missing = new ArrayList<>();
         for (Service service : services) {
-            if (!running.contains(service)) {
+            if (!running.contains(service) || !service.infrastructure()) {
                 missing.add(service.scriptName());
             }
         }
@@ -94,7 +102,7 @@ public final class LocalStack {
                     command.add(service.scriptName());
                 }
             }
-            runScript(command);
+            runScript(Map.of(), command);
             running.addAll(List.of(services));
         }
         return this;
@@ -102,7 +110,7 @@ public final class LocalStack {
 
     /** Stops one service, for outage tests. Its data stays; {@link #start} brings it back. */
     public synchronized void stop(Service service) {
-        runScript(List.of("stop", service.scriptName()));
+        runScript(Map.of(), List.of("stop", service.scriptName()));
         running.remove(service);
     }
 
@@ -110,18 +118,58 @@ public final class LocalStack {
         require(service);
     }
 
+    /** Stops every service of this stack, watchdogs included. */
     public synchronized void stopAll() {
         if (Files.isDirectory(stateDir.resolve("pids"))) {
-            runScript(List.of("stop"));
+            runScript(Map.of(), List.of("stop"));
         }
         running.clear();
+    }
+
+    /**
+     * Runs {@code scripts/stack.sh} with this stack's settings plus {@code extraEnvironment}, which
+     * the script passes on to the services it starts (e.g. {@code EVENTS_TOPIC}, {@code LAKE_ROOT},
+     * {@code CHECKPOINT_DIR}, {@code HIVE_DATABASE} for the lake service, or {@code LAKE_WATCHDOG=off}).
+     * Returns its output lines; fails with the last lines of its output when it exits non-zero.
+     * Services started this way are not remembered by {@link #require}.
+     */
+    public synchronized List<String> script(Map<String, String> extraEnvironment, String... arguments) {
+        requireNonNull(extraEnvironment, "extraEnvironment is null");
+        if (arguments.length == 0) {
+            throw new IllegalArgumentException("scripts/stack.sh needs a command (start, stop, status, restart, env)");
+        }
+        return runScript(extraEnvironment, List.of(arguments));
+    }
+
+    /** {@link #script(Map, String...)} without extra environment. */
+    public List<String> script(String... arguments) {
+        return script(Map.of(), arguments);
+    }
+
+    /**
+     * The pid in {@code pids/<processName>.pid} of this stack's state folder, if the file holds one:
+     * e.g. {@code streaming} (the lake service's JVM, rewritten by its watchdog at every start),
+     * {@code streaming-watchdog}, {@code api}, {@code kafka}, {@code namenode}. What the file says,
+     * not whether that process still runs (see {@link ProcessHandle#of(long)}).
+     */
+    public OptionalLong pid(String processName) {
+        requireNonNull(processName, "processName is null");
+        Path file = stateDir.resolve("pids").resolve(processName + ".pid");
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return text.matches("\\d+") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
     }
 
     /** Settings of this stack as the scripts resolve them (KAFKA_BOOTSTRAP, LAKE_ROOT, METASTORE_URI, ...). */
     public synchronized Map<String, String> environment() {
         if (resolved == null) {
             Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
-            for (String line : runScript(List.of("env"))) {
+            for (String line : runScript(Map.of(), List.of("env"))) {
                 int equals = line.indexOf('=');
                 if (equals > 0) {
                     env.put(line.substring(0, equals), line.substring(equals + 1));
@@ -161,6 +209,16 @@ public final class LocalStack {
         return Integer.parseInt(environment().get("API_PORT"));
     }
 
+    /** {@code http://127.0.0.1:port} of the lake service ({@link Service#STREAMING}); {@code GET /health} answers 200 while it is healthy. */
+    public String lakeServiceUrl() {
+        return environment().get("LAKE_SERVICE_URL");
+    }
+
+    /** The port of the lake service ({@link Service#STREAMING}): base + 55. */
+    public int lakeServicePort() {
+        return Integer.parseInt(environment().get("LAKE_SERVICE_PORT"));
+    }
+
     public Path repoRoot() {
         return repoRoot;
     }
@@ -189,13 +247,14 @@ public final class LocalStack {
         }
     }
 
-    private List<String> runScript(List<String> arguments) {
+    private List<String> runScript(Map<String, String> extraEnvironment, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(repoRoot.resolve("scripts/stack.sh").toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(repoRoot.toFile()).redirectErrorStream(true);
         builder.environment().putAll(baseEnvironment);
+        builder.environment().putAll(extraEnvironment);
         List<String> output = new ArrayList<>();
         Deque<String> tail = new ArrayDeque<>();
         try {

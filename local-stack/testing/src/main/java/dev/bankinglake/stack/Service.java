@@ -8,7 +8,11 @@ public enum Service {
     PRESTO("presto", true),
     /** The built API ({@code api/target}), on {@link LocalStack#apiPort()}. */
     API("api", false),
-    /** The built streaming job ({@code spark-jobs/target}) on the stack's topic and lake root. */
+    /**
+     * The built lake service ({@code spark-jobs/target}, main class {@code dev.bankinglake.service.LakeService})
+     * on the stack's topic and lake root, under its watchdog; ready once {@code GET /health} on
+     * {@link LocalStack#lakeServiceUrl()} answers 200.
+     */
     STREAMING("streaming", false);
 
     private final String scriptName;
