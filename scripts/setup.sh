@@ -6,18 +6,19 @@ usage() {
   cat <<'HELP'
 Usage: scripts/setup.sh
 
-Installs, through apt, what is missing of: a JDK 17, Maven, curl, perl, kcat (inspect the
-topic) and apache2-utils (ab, the load generator). Everything else (Kafka, Hadoop, Hive,
-Spark, Presto) comes from Maven Central when the project builds. Safe to run again.
+Installs, through apt, what is missing of: a JDK 17, Maven, curl, perl, procps (ps, with which
+scripts/stack.sh checks its pid files), kcat (inspect the topic) and apache2-utils (ab, the
+load generator). Everything else (Kafka, Hadoop, Hive, Spark, Presto) comes from Maven Central
+when the project builds. Safe to run again.
 HELP
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
-declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [mvn]=maven [java]=openjdk-17-jdk-headless)
+declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [ps]=procps [mvn]=maven [java]=openjdk-17-jdk-headless)
 missing=()
-for command in kcat ab curl perl mvn java; do
+for command in kcat ab curl perl ps mvn java; do
   command -v "$command" > /dev/null 2>&1 || missing+=("${package_of[$command]}")
 done
 
@@ -35,4 +36,4 @@ fi
 
 java_version=$(java -version 2>&1 | head -n 1)
 [[ "$java_version" == *'"17.'* ]] || lake_die "Java 17 is required (Spark and Hadoop fail on newer JDKs), found: $java_version; set JAVA_HOME/PATH to a JDK 17"
-lake_log "setup: java 17, maven, kcat, ab, curl present"
+lake_log "setup: java 17, maven, kcat, ab, curl, perl, ps present"
