@@ -17,6 +17,9 @@ import dev.bankinglake.lineage.LineageRecorder;
 import dev.bankinglake.lineage.LineageStore;
 import dev.bankinglake.metastore.MetastoreRegistrar;
 import dev.bankinglake.service.http.ServiceHttp;
+import dev.bankinglake.analytics.AnalyticsHttp;
+import dev.bankinglake.windows.WindowsConfig;
+import dev.bankinglake.windows.WindowsService;
 import io.javalin.Javalin;
 import java.io.File;
 import java.net.URI;
@@ -68,6 +71,7 @@ public final class LakeService {
 
     private final LakeServiceConfig config;
     private final JobsConfig jobsConfig;
+    private final WindowsConfig windowsConfig;
     private final Clock clock;
     private final ServiceStatus status;
     private final IngestMetrics metrics = new IngestMetrics();
@@ -80,9 +84,10 @@ public final class LakeService {
         return thread;
     });
 
-    public LakeService(LakeServiceConfig config, JobsConfig jobsConfig, Clock clock) {
+    public LakeService(LakeServiceConfig config, JobsConfig jobsConfig, WindowsConfig windowsConfig, Clock clock) {
         this.config = requireNonNull(config, "config is null");
         this.jobsConfig = requireNonNull(jobsConfig, "jobsConfig is null");
+        this.windowsConfig = requireNonNull(windowsConfig, "windowsConfig is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.status = new ServiceStatus(clock.instant());
     }
@@ -90,9 +95,11 @@ public final class LakeService {
     public static void main(String[] args) {
         LakeServiceConfig config;
         JobsConfig jobsConfig;
+        WindowsConfig windowsConfig;
         try {
             config = LakeServiceConfig.fromEnvironment(System.getenv());
             jobsConfig = JobsConfig.fromEnvironment(System.getenv());
+            windowsConfig = WindowsConfig.fromEnvironment(System.getenv(), config.checkpointDir());
         }
         catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
@@ -101,7 +108,7 @@ public final class LakeService {
         }
         int code;
         try {
-            code = new LakeService(config, jobsConfig, Clock.systemUTC()).run();
+            code = new LakeService(config, jobsConfig, windowsConfig, Clock.systemUTC()).run();
         }
         catch (LakeLock.HeldException e) {
             LOG.error("Refusing to start: {}", e.getMessage());
@@ -131,7 +138,10 @@ public final class LakeService {
         JobRouter router = JobRouter.load(jobsConfig.routerFile());
         AtomicReference<JobContext> jobContext = new AtomicReference<>();
         JobRunner jobs = new JobRunner(router, () -> Optional.ofNullable(jobContext.get()), clock);
-        Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock))).create();
+        WindowsService windows = new WindowsService(config, windowsConfig, metrics.registry(), clock);
+        status.addSection(WindowsService.QUERY, windows::pipeline);
+        AnalyticsHttp analytics = AnalyticsHttp.create(config, windows, status::pipeline, clock);
+        Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock), analytics)).create();
         http.start(config.servicePort());
         LOG.info("Serving HTTP on port {}", http.port());
 
@@ -164,6 +174,12 @@ public final class LakeService {
             metrics.bindQuery(ingest);
             metrics.bindRegistrationBacklog(() -> registration.pending().size());
             spark.streams().addListener(new Listener(ingest, writer));
+            List<SupervisedQuery> queries = new java.util.ArrayList<>(List.of(ingest));
+            windows.prepare(spark, committer, registrar, scheduler, INITIAL_RESTART_BACKOFF).ifPresent(query -> {
+                status.addQuery(query, false);
+                metrics.bindQuery(query);
+                queries.add(query);
+            });
             jobContext.set(new JobContext(spark, lakeFileSystem, lakeRoot, committer, registrar, config.kafkaBootstrap(), config.eventsTopic(),
                     checkpoint, config.schemaVersions(), "none"));
             if (jobsConfig.mqttUri().isPresent()) {
@@ -171,11 +187,11 @@ public final class LakeService {
                 mqtt.start();
             }
 
-            ShutdownHookManager.get().addShutdownHook(() -> shutdown(ingest), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
-            scheduler.scheduleWithFixedDelay(() -> checkLock(lock, ingest), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
+            ShutdownHookManager.get().addShutdownHook(() -> shutdown(queries), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(() -> checkLock(lock, queries), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
             status.phase(ServiceStatus.Phase.RUNNING, "running");
-            ingest.start();
+            queries.forEach(SupervisedQuery::start);
             stopped.await();
             return exitCode.get();
         }
@@ -183,6 +199,8 @@ public final class LakeService {
             status.phase(ServiceStatus.Phase.STOPPING, "stopping");
             scheduler.shutdownNow();
             jobs.close();
+            analytics.close();
+            windows.close();
             if (mqtt != null) {
                 mqtt.close();
             }
@@ -250,28 +268,30 @@ public final class LakeService {
         }
     }
 
-    private void shutdown(SupervisedQuery ingest) {
+    private void shutdown(List<SupervisedQuery> queries) {
         LOG.info("Stopping: waiting for the running batch to finish");
         status.phase(ServiceStatus.Phase.STOPPING, "stopping on request");
-        try {
-            ingest.stop();
-        }
-        catch (Exception e) {
-            LOG.warn("Stopping the query failed", e);
+        for (SupervisedQuery query : queries) {
+            try {
+                query.stop();
+            }
+            catch (Exception e) {
+                LOG.warn("Stopping the query {} failed", query.name(), e);
+            }
         }
         stopped.countDown();
         LOG.info("Stopped");
     }
 
     /** Fencing: on evidence that another instance took the lake over, stop writing at once and exit. */
-    private void checkLock(LakeLock lock, SupervisedQuery ingest) {
+    private void checkLock(LakeLock lock, List<SupervisedQuery> queries) {
         if (lock.stillHeld().orElse(true)) {
             return;
         }
         String reason = "lost the lake lock to another instance; stopping so that only one service writes the lake";
         LOG.error("Fenced: {}", reason);
         status.phase(ServiceStatus.Phase.FAILED, reason);
-        ingest.fail(reason);
+        queries.forEach(query -> query.fail(reason));
         exitCode.set(EXIT_LOCK_HELD);
         stopped.countDown();
     }
@@ -311,6 +331,9 @@ public final class LakeService {
 
         @Override
         public void onQueryProgress(QueryProgressEvent event) {
+            if (!INGEST_QUERY.equals(event.progress().name())) {
+                return;
+            }
             ingest.progressed(event.progress());
             metrics.progressed(event.progress());
             LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());

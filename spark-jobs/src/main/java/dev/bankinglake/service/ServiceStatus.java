@@ -31,6 +31,7 @@ public final class ServiceStatus {
     private volatile LakeLock.Holder lockHolder;
     private volatile LineageStore lineage;
     private volatile SupervisedQuery ingest;
+    private final Map<String, Supplier<Map<String, Object>>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public ServiceStatus(Instant startedAt) {
         this.startedAt = requireNonNull(startedAt, "startedAt is null");
@@ -51,6 +52,11 @@ public final class ServiceStatus {
         if (isIngest) {
             ingest = query;
         }
+    }
+
+    /** Another feature's part of {@code /pipeline}, under {@code name} (e.g. the windows). */
+    public void addSection(String name, Supplier<Map<String, Object>> section) {
+        sections.put(requireNonNull(name, "name is null"), requireNonNull(section, "section is null"));
     }
 
     public void phase(Phase next, String reason) {
@@ -119,6 +125,7 @@ public final class ServiceStatus {
         pipeline.put("lock", lockHolder == null ? Map.of() : lockHolder);
         pipeline.put("metastore", Map.of("pending_partitions", pendingPartitions.get()));
         pipeline.put("queries", queries.stream().map(query -> queryJson(query.snapshot())).toList());
+        sections.forEach((name, section) -> pipeline.put(name, section.get()));
         return pipeline;
     }
 

@@ -1,0 +1,65 @@
+package dev.bankinglake.windows;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.bankinglake.contract.ColumnType;
+import dev.bankinglake.contract.EventField;
+import dev.bankinglake.lake.EventValidation;
+import dev.bankinglake.lake.LakeSchemas;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+
+/**
+ * The windows query's plan: the topic's messages go through the same validation as the lake's
+ * ({@link EventValidation}, so a message is counted in a window exactly when it lands in an event
+ * table), the valid events get an event-time watermark, and one stateful step
+ * ({@link WindowFunction}) keeps both tables' open windows. Spark drops the events the watermark has
+ * passed before that step, and counts them ({@code numRowsDroppedByWatermark}).
+ */
+public final class WindowAggregation {
+    /** Every event goes to the one group: the open windows are few, and one state keeps them consistent. */
+    private static final String GROUP = "windows";
+
+    private WindowAggregation() {
+    }
+
+    /** Window updates ({@link WindowRows#outputSchema()}) from rows shaped like Spark's Kafka source. */
+    public static Dataset<Row> windows(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, Duration watermarkDelay, WindowSpec counts,
+            WindowSpec trades) {
+        Dataset<Row> events = validEvents(kafkaRows, schemaVersions)
+                .withWatermark(WindowFunction.EVENT_TIME, watermarkDelay.toMillis() + " milliseconds");
+        return events
+                .groupByKey((MapFunction<Row, String>) row -> GROUP, Encoders.STRING())
+                .flatMapGroupsWithState(new WindowFunction(counts, trades), OutputMode.Update(), Encoders.javaSerialization(OpenWindows.class),
+                        Encoders.row(WindowRows.outputSchema()), GroupStateTimeout.EventTimeTimeout());
+    }
+
+    /** The fields the windows need of every valid event; money as the lake stores it. */
+    static Dataset<Row> validEvents(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
+        return EventValidation.validate(kafkaRows, schemaVersions)
+                .filter(col(EventValidation.REASON).isNull())
+                .select(
+                        eventField(EventField.EVENT_TYPE).as(WindowFunction.EVENT_TYPE),
+                        col(EventValidation.EVENT_TIME).as(WindowFunction.EVENT_TIME),
+                        eventField(EventField.ASSET_NAME).as(WindowFunction.ASSET_NAME),
+                        eventField(EventField.NUMBER_OF).as(WindowFunction.NUMBER_OF),
+                        money(EventField.UNIT_PRICE).as(WindowFunction.UNIT_PRICE),
+                        money(EventField.AMOUNT).as(WindowFunction.AMOUNT));
+    }
+
+    private static Column eventField(EventField field) {
+        return col(EventValidation.EVENT).getField(field.jsonName());
+    }
+
+    /** Validation already refused money that does not fit decimal(18,2), so the cast is exact. */
+    private static Column money(EventField field) {
+        return eventField(field).cast(LakeSchemas.sparkType(ColumnType.MONEY));
+    }
+}

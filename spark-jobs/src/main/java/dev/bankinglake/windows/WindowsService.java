@@ -1,0 +1,219 @@
+package dev.bankinglake.windows;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.lake.BatchFileCommitter;
+import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.service.Backoff;
+import dev.bankinglake.service.LakeServiceConfig;
+import dev.bankinglake.service.SupervisedQuery;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live windows in the lake service: the {@value #QUERY} streaming query (its own checkpoint, supervised
+ * like the ingest query, in its own scheduler pool), the live view of the windows, the count of late
+ * rows, and what {@code /pipeline} and {@code /metrics} show of them.
+ */
+public final class WindowsService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowsService.class);
+    private static final Logger BATCH_LOG = LoggerFactory.getLogger("dev.bankinglake.windows.batches");
+    public static final String QUERY = "windows";
+    /** The FAIR scheduler pool of the windows query's Spark jobs. */
+    public static final String POOL = "windows";
+    private static final long STOP_WAIT_SECONDS = 60;
+    private static final int MAX_RECENT_FINALS = 20_000;
+
+    private final LakeServiceConfig lake;
+    private final WindowsConfig config;
+    private final Clock clock;
+    private final LiveWindows live = new LiveWindows(MAX_RECENT_FINALS);
+    private final AtomicLong lateRows = new AtomicLong();
+    private final AtomicLong finalWindows = new AtomicLong();
+    private final AtomicReference<String> watermark = new AtomicReference<>();
+    private final AtomicReference<SupervisedQuery> query = new AtomicReference<>();
+    private WindowsTopic topic;
+
+    public WindowsService(LakeServiceConfig lake, WindowsConfig config, MeterRegistry registry, Clock clock) {
+        this.lake = requireNonNull(lake, "lake is null");
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        FunctionCounter.builder("lake.windows.late.rows", lateRows, AtomicLong::get)
+                .description("Events the windows dropped because the watermark had passed them (Spark's numRowsDroppedByWatermark); "
+                        + "they are still in their raw tables").register(registry);
+        FunctionCounter.builder("lake.windows.final", finalWindows, AtomicLong::get)
+                .description("Final windows emitted by the windows query (written to the window tables, or found there on a replay)").register(registry);
+        Gauge.builder("lake.windows.open", live, LiveWindows::openWindows).description("Windows the watermark has not passed yet")
+                .register(registry);
+    }
+
+    public WindowsConfig config() {
+        return config;
+    }
+
+    public LiveWindows live() {
+        return live;
+    }
+
+    /**
+     * Prepares the windows query on the service's session, unless windows are disabled; the caller
+     * adds it to the service's status and starts it.
+     */
+    public Optional<SupervisedQuery> prepare(SparkSession spark, BatchFileCommitter committer, PartitionRegistration registration,
+            ScheduledExecutorService scheduler, Duration initialBackoff) {
+        if (!config.enabled()) {
+            LOG.info("Windows are disabled ({}=false)", WindowsConfig.WINDOWS_ENABLED);
+            return Optional.empty();
+        }
+        topic = new WindowsTopic(lake.kafkaBootstrap(), config.topic());
+        WindowsBatchWriter writer = new WindowsBatchWriter(committer, registration, topic, live);
+        SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(spark, writer), running -> stopGracefully(running, writer),
+                new Backoff(initialBackoff, lake.maxRestartBackoff()), scheduler, clock);
+        query.set(supervised);
+        spark.streams().addListener(new Listener(supervised, writer));
+        return Optional.of(supervised);
+    }
+
+    private StreamingQuery start(SparkSession spark, WindowsBatchWriter writer) throws Exception {
+        // the topic is (re)checked at every start: a broker that was away fails the start, which is retried
+        topic.ensureCompacted();
+        Dataset<Row> events = spark.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", lake.kafkaBootstrap())
+                .option("subscribe", lake.eventsTopic())
+                .option("startingOffsets", "earliest")
+                .option("failOnDataLoss", "false")
+                .option("maxOffsetsPerTrigger", lake.maxOffsetsPerTrigger())
+                .load();
+        Dataset<Row> windows = WindowAggregation.windows(events, lake.schemaVersions(), config.watermarkDelay(), config.countsSpec(),
+                config.tradesSpec());
+        String previousPool = spark.sparkContext().getLocalProperty("spark.scheduler.pool");
+        // the query's thread inherits this thread's properties: its jobs run in their own pool
+        spark.sparkContext().setLocalProperty("spark.scheduler.pool", POOL);
+        try {
+            return windows.writeStream()
+                    .queryName(QUERY)
+                    .outputMode("update")
+                    .option("checkpointLocation", config.checkpointDir())
+                    .trigger(Trigger.ProcessingTime(lake.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
+                    .foreachBatch(writer)
+                    .start();
+        }
+        finally {
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", previousPool);
+        }
+    }
+
+    private static void stopGracefully(StreamingQuery running, WindowsBatchWriter writer) throws Exception {
+        boolean locked = writer.batchLock().tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        try {
+            running.stop();
+        }
+        finally {
+            if (locked) {
+                writer.batchLock().unlock();
+            }
+        }
+    }
+
+    /** What {@code /pipeline} shows of the windows. */
+    public Map<String, Object> pipeline() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("enabled", config.enabled());
+        json.put("watermark", watermark.get());
+        json.put("watermark_delay_ms", config.watermarkDelay().toMillis());
+        json.put("late_rows", lateRows.get());
+        json.put("open_windows", live.openWindows());
+        json.put("final_windows", finalWindows.get());
+        json.put("topic", config.topic());
+        json.put("bucket_ms", config.bucket().toMillis());
+        json.put("trade_window_ms", config.tradeWindow().toMillis());
+        json.put("trade_slide_ms", config.tradeSlide().toMillis());
+        return json;
+    }
+
+    public long lateRows() {
+        return lateRows.get();
+    }
+
+    @Override
+    public void close() {
+        if (topic != null) {
+            topic.close();
+        }
+    }
+
+    /** Rows the watermark dropped in one batch, summed over the query's stateful operators. */
+    static long droppedByWatermark(StreamingQueryProgress progress) {
+        long dropped = 0;
+        for (StateOperatorProgress operator : progress.stateOperators()) {
+            dropped += operator.numRowsDroppedByWatermark();
+        }
+        return dropped;
+    }
+
+    private final class Listener extends StreamingQueryListener {
+        private final SupervisedQuery supervised;
+        private final WindowsBatchWriter writer;
+
+        Listener(SupervisedQuery supervised, WindowsBatchWriter writer) {
+            this.supervised = supervised;
+            this.writer = writer;
+        }
+
+        @Override
+        public void onQueryStarted(QueryStartedEvent event) {
+        }
+
+        @Override
+        public void onQueryProgress(QueryProgressEvent event) {
+            StreamingQueryProgress progress = event.progress();
+            if (!QUERY.equals(progress.name())) {
+                return;
+            }
+            supervised.progressed(progress);
+            long dropped = droppedByWatermark(progress);
+            lateRows.addAndGet(dropped);
+            if (progress.eventTime().containsKey("watermark")) {
+                watermark.set(progress.eventTime().get("watermark"));
+            }
+            WindowsBatchWriter.Outcome outcome = writer.takeOutcome(progress.batchId());
+            if (outcome != null) {
+                finalWindows.addAndGet(outcome.finalWindows());
+                BATCH_LOG.info("windows batch {}: {} input, {} late, {} open updates, {} final windows ({} files, {} already present), "
+                                + "watermark {}, {} ms", progress.batchId(), progress.numInputRows(), dropped, outcome.openUpdates(),
+                        outcome.finalWindows(), outcome.filesRenamed(), outcome.filesAlreadyPresent(), watermark.get(),
+                        outcome.duration().toMillis());
+            }
+            else if (dropped > 0) {
+                BATCH_LOG.info("windows batch {}: {} late", progress.batchId(), dropped);
+            }
+        }
+
+        @Override
+        public void onQueryTerminated(QueryTerminatedEvent event) {
+            Optional<String> exception = event.exception().isDefined() ? Optional.of(event.exception().get()) : Optional.empty();
+            supervised.terminated(event.runId(), exception);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.bankinglake.windows;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka topic of window updates: compacted, keyed by table, window and key
+ * ({@link WindowKey#topicKey()}), so that it keeps the latest value of every window.
+ */
+final class WindowsTopic implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowsTopic.class);
+    static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final String bootstrap;
+    private final String topic;
+    private KafkaProducer<String, String> producer;
+
+    WindowsTopic(String bootstrap, String topic) {
+        this.bootstrap = requireNonNull(bootstrap, "bootstrap is null");
+        this.topic = requireNonNull(topic, "topic is null");
+    }
+
+    String name() {
+        return topic;
+    }
+
+    /** Creates the topic compacted if it is missing, or makes an existing one compacted. */
+    void ensureCompacted() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
+            NewTopic compacted = new NewTopic(topic, Optional.empty(), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            try {
+                admin.createTopics(List.of(compacted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                LOG.info("Created topic {} (cleanup.policy=compact)", topic);
+            }
+            catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                String policy = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource)
+                        .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+                if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    LOG.warn("Topic {} exists with cleanup.policy={}; setting it to compact", topic, policy);
+                    admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                            new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT), AlterConfigOp.OpType.SET))))
+                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** Sends every update and waits until Kafka acknowledged all of them; fails if one was refused. */
+    void publish(Collection<WindowUpdate> updates) throws Exception {
+        if (updates.isEmpty()) {
+            return;
+        }
+        KafkaProducer<String, String> kafka = producer();
+        List<Future<RecordMetadata>> sent = new ArrayList<>(updates.size());
+        for (WindowUpdate update : updates) {
+            sent.add(kafka.send(new ProducerRecord<>(topic, update.window().topicKey(), toJson(update))));
+        }
+        kafka.flush();
+        for (Future<RecordMetadata> result : sent) {
+            result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    static String toJson(WindowUpdate update) {
+        try {
+            Map<String, Object> json = update.toJson();
+            json.remove(update.table().keyColumn().name());
+            return JSON.writeValueAsString(json);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write window update as JSON", e);
+        }
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties properties = new Properties();
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            properties.put(ProducerConfig.ACKS_CONFIG, "all");
+            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+            properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producer = new KafkaProducer<>(properties);
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+}
