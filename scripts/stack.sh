@@ -424,7 +424,7 @@ start_presto() {
   PRESTO_HOME="$(presto_home)"
   export PRESTO_HOME
   local etc="$LAKE_REPO_ROOT/presto/etc"
-  for file in config.properties node.properties jvm.config log.properties catalog/hive.properties; do
+  for file in config.properties node.properties jvm.config log.properties catalog/hive.properties catalog/hive_readonly.properties; do
     render "$etc/$file" "$PRESTO_CONF_DIR/$file"
   done
   mkdir -p "$PRESTO_DATA_DIR"
