@@ -7,8 +7,9 @@ usage() {
 Usage: scripts/setup.sh
 
 Installs, through apt, what is missing of: a JDK 17, Maven, curl, perl, procps (ps, with which
-scripts/stack.sh checks its pid files), kcat (inspect the topic) and apache2-utils (ab, the
-load generator). Everything else (Kafka, Hadoop, Hive, Spark, Presto) comes from Maven Central
+scripts/stack.sh checks its pid files), kcat (inspect the topic), apache2-utils (ab, the
+load generator), and chromium with chromium-driver (the headless browser that tests the lake
+service's dashboard). Everything else (Kafka, Hadoop, Hive, Spark, Presto) comes from Maven Central
 when the project builds. Safe to run again.
 HELP
 }
@@ -16,9 +17,10 @@ HELP
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
-declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [ps]=procps [mvn]=maven [java]=openjdk-17-jdk-headless)
+declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [ps]=procps [mvn]=maven [java]=openjdk-17-jdk-headless
+  [chromium]=chromium [chromedriver]=chromium-driver)
 missing=()
-for command in kcat ab curl perl ps mvn java; do
+for command in kcat ab curl perl ps mvn java chromium chromedriver; do
   command -v "$command" > /dev/null 2>&1 || missing+=("${package_of[$command]}")
 done
 
@@ -36,4 +38,4 @@ fi
 
 java_version=$(java -version 2>&1 | head -n 1)
 [[ "$java_version" == *'"17.'* ]] || lake_die "Java 17 is required (Spark and Hadoop fail on newer JDKs), found: $java_version; set JAVA_HOME/PATH to a JDK 17"
-lake_log "setup: java 17, maven, kcat, ab, curl, perl, ps present"
+lake_log "setup: java 17, maven, kcat, ab, curl, perl, ps, chromium, chromedriver present"
