@@ -187,8 +187,15 @@ launch() {
   fi
   printf '\n==== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >> "$log"
   setsid "$@" >> "$log" 2>&1 < /dev/null &
-  echo $! > "$PID_DIR/$name.pid"
-  lake_log "$name: started (pid $!, log $log)"
+  local pid=$!
+  echo "$pid" > "$PID_DIR/$name.pid"
+  # until setsid has exec'd the JVM, ps shows another command line: do not report it as dead
+  local tries
+  for (( tries = 0; tries < 50; tries++ )); do
+    [[ "$(process_state "$pid" "$name")" == foreign ]] || break
+    sleep 0.1
+  done
+  lake_log "$name: started (pid $pid, log $log)"
 }
 
 # Splits a *_HEAP_OPTS value into flags. Sets HEAP.
