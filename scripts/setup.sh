@@ -8,8 +8,9 @@ Usage: scripts/setup.sh
 
 Installs, through apt, what is missing of: a JDK 17, Maven, curl, perl, procps (ps, with which
 scripts/stack.sh checks its pid files), kcat (inspect the topic), apache2-utils (ab, the
-load generator), and chromium with chromium-driver (the headless browser that tests the lake
-service's dashboard). Everything else (Kafka, Hadoop, Hive, Spark, Presto) comes from Maven Central
+load generator), chromium with chromium-driver (the headless browser that tests the lake
+service's dashboard), and mosquitto with mosquitto-clients (the MQTT broker of the lake service's
+job requests and window updates, run by scripts/stack.sh as a process of its own). Everything else (Kafka, Hadoop, Hive, Spark, Presto) comes from Maven Central
 when the project builds. Safe to run again.
 HELP
 }
@@ -17,10 +18,10 @@ HELP
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
-declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [ps]=procps [mvn]=maven [java]=openjdk-17-jdk-headless
+declare -A package_of=([kcat]=kcat [ab]=apache2-utils [curl]=curl [perl]=perl [ps]=procps [mvn]=maven [java]=openjdk-17-jdk-headless [mosquitto]=mosquitto [mosquitto_pub]=mosquitto-clients
   [chromium]=chromium [chromedriver]=chromium-driver)
 missing=()
-for command in kcat ab curl perl ps mvn java chromium chromedriver; do
+for command in kcat ab curl perl ps mvn java chromium chromedriver mosquitto mosquitto_pub; do
   command -v "$command" > /dev/null 2>&1 || missing+=("${package_of[$command]}")
 done
 

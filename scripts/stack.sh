@@ -15,6 +15,7 @@ Services (default: all, in this order):
   hdfs        HDFS NameNode and DataNode
   metastore   Hive Metastore (standalone, embedded Derby)
   presto      PrestoDB with the 'hive' catalog
+  mosquitto   Mosquitto, the MQTT broker of the lake service's job requests and window updates
   api         the banking game API
   streaming   the lake service (Spark streaming: events -> lake tables), HTTP on
               $LAKE_SERVICE_PORT, run under a watchdog that restarts it (LAKE_WATCHDOG=off: bare)
@@ -41,7 +42,7 @@ EOF
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
-ALL_SERVICES=(kafka hdfs metastore presto api streaming)
+ALL_SERVICES=(kafka hdfs metastore presto mosquitto api streaming)
 CONF_DIR="$LAKE_STATE_DIR/conf"
 DATA_DIR="$LAKE_STATE_DIR/data"
 PID_DIR="$LAKE_STATE_DIR/pids"
@@ -88,6 +89,7 @@ port_of() {
     datanode) echo "$HDFS_DATANODE_PORT" ;;
     metastore) echo "$METASTORE_PORT" ;;
     presto) echo "$PRESTO_PORT" ;;
+    mosquitto) echo "$MQTT_PORT" ;;
     api|api-watchdog) echo "$API_PORT" ;;
     streaming|streaming-watchdog) echo "$LAKE_SERVICE_PORT" ;;
   esac
@@ -101,6 +103,7 @@ main_class_of() {
     datanode) echo org.apache.hadoop.hdfs.server.datanode.DataNode ;;
     metastore) echo org.apache.hadoop.hive.metastore.HiveMetaStore ;;
     presto) echo com.facebook.presto.server.PrestoServer ;;
+    mosquitto) echo "-c $CONF_DIR/mosquitto/mosquitto.conf" ;;
     api) echo dev.bankinglake.api.ApiServer ;;
     streaming) echo "$LAKE_SERVICE_MAIN" ;;
     *-watchdog) echo "$WATCHDOG_MAIN" ;;
@@ -130,6 +133,11 @@ process_state() {
   read -r stat args <<< "$line"
   if [[ "$stat" == Z* ]]; then
     echo zombie; return
+  fi
+  # not a JVM: its config file, in this stack's state folder, makes it ours
+  if [[ "$name" == mosquitto ]]; then
+    [[ "$args " == *"mosquitto $(main_class_of mosquitto) "* ]] && echo ours || echo foreign
+    return
   fi
   # the tags follow the java binary directly (a watchdog's args hold its child's command later on)
   local after_binary="${args#* }"
@@ -458,6 +466,28 @@ await_presto() {
   lake_log "presto: ready on $PRESTO_URL (catalog hive, schema default)"
 }
 
+# ---------------------------------------------------------------- mosquitto
+
+start_mosquitto() {
+  local binary
+  binary=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  [[ -x "$binary" ]] || lake_die "mosquitto: not installed (scripts/setup.sh installs the Debian package mosquitto)"
+  mkdir -p "$DATA_DIR/mosquitto"
+  MQTT_USER="$(id -un)" MQTT_DATA_DIR="$DATA_DIR/mosquitto" \
+    render "$STACK_DIR/conf/mosquitto/mosquitto.conf" "$CONF_DIR/mosquitto/mosquitto.conf"
+  launch mosquitto "$binary" $(main_class_of mosquitto)
+}
+
+# A real MQTT exchange: a client connects and publishes (QoS 1, so the broker must acknowledge).
+mosquitto_answers() {
+  mosquitto_pub -h "$LAKE_HOST" -p "$MQTT_PORT" -q 1 -t lake/stack/probe -m ready -i "stack-probe-$$"
+}
+
+await_mosquitto() {
+  await_ready mosquitto "accepting MQTT clients on $MQTT_PORT" mosquitto_answers
+  lake_log "mosquitto: ready on $MQTT_URI"
+}
+
 # ---------------------------------------------------------------- api and streaming job
 
 module_jar() {
@@ -704,7 +734,7 @@ cmd_env() {
   local name
   for name in LAKE_STATE_DIR LAKE_LOG_DIR LAKE_HOST KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP EVENTS_TOPIC \
     EVENTS_PARTITIONS HDFS_PORT HDFS_HTTP_PORT HDFS_URI LAKE_ROOT LAKE_WAREHOUSE CHECKPOINT_DIR METASTORE_PORT \
-    METASTORE_URI PRESTO_PORT PRESTO_URL API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
+    METASTORE_URI PRESTO_PORT PRESTO_URL MQTT_PORT MQTT_URI API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
     LAKE_WATCHDOG LAKE_WATCHDOG_SERVICES LAKE_WATCHDOG_INITIAL_BACKOFF LAKE_WATCHDOG_MAX_BACKOFF LAKE_WATCHDOG_MAX_FAILURES \
     LAKE_WATCHDOG_WINDOW LAKE_START_TIMEOUT LAKE_STOP_TIMEOUT KAFKA_HEAP_OPTS HDFS_HEAP_OPTS METASTORE_HEAP_OPTS PRESTO_HEAP_OPTS \
     API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS; do

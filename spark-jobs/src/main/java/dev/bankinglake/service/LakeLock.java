@@ -100,10 +100,8 @@ public final class LakeLock implements AutoCloseable {
                     + ": only one lake service may run on a lake root (lock file " + file + ")");
         }
         LOG.warn("Taking over the lock of {} from {}, which is no longer running", lakeRoot, named);
-        if (fileSystem instanceof DistributedFileSystem hdfs) {
-            // ends the dead client's lease at once instead of after the NameNode's soft limit
-            hdfs.recoverLease(file);
-        }
+        // deleting the file also ends the dead client's lease on it, at once; a lease recovery
+        // (recoverLease) would instead refuse new files at this path until the block is recovered
         fileSystem.delete(file, false);
         created = createExclusively(fileSystem, file, me);
         if (created.isEmpty()) {

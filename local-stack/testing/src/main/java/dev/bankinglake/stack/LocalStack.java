@@ -62,6 +62,7 @@ public final class LocalStack {
         env.put("PRESTO_PORT", port(80));
         env.put("API_PORT", port(50));
         env.put("LAKE_SERVICE_PORT", port(55));
+        env.put("MQTT_PORT", port(88));
         env.put("LAKE_START_TIMEOUT", "240");
         this.baseEnvironment = Map.copyOf(env);
     }

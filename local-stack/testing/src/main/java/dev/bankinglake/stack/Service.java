@@ -6,6 +6,8 @@ public enum Service {
     HDFS("hdfs", true),
     METASTORE("metastore", true),
     PRESTO("presto", true),
+    /** Mosquitto, the MQTT broker of the lake service's jobs and window updates, on {@code MQTT_URI}. */
+    MOSQUITTO("mosquitto", true),
     /** The built API ({@code api/target}), on {@link LocalStack#apiPort()}. */
     API("api", false),
     /**

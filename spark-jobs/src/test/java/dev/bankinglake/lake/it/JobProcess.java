@@ -112,6 +112,10 @@ final class JobProcess {
         return client().post(path);
     }
 
+    JsonNode post(String path, String body) throws IOException, InterruptedException {
+        return client().post(path, body);
+    }
+
     /** kill -9: no shutdown hook, no cleanup. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

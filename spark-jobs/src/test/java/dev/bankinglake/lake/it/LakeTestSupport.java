@@ -55,6 +55,8 @@ final class LakeTestSupport {
         env.put("SPARK_MASTER", "local[2]");
         env.put("TRIGGER_INTERVAL", "1 second");
         env.put("LAKE_SERVICE_PORT", Integer.toString(freePort()));
+        // MQTT only for the tests that ask for it (and start Mosquitto)
+        env.remove("MQTT_URI");
         env.putAll(overrides);
         return env;
     }

@@ -41,8 +41,14 @@ final class ServiceClient {
     }
 
     HttpResponse<String> request(String method, String path) throws IOException, InterruptedException {
+        return request(method, path, null);
+    }
+
+    /** A request with a JSON body (none when {@code body} is null). */
+    HttpResponse<String> request(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(90))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -50,7 +56,11 @@ final class ServiceClient {
 
     /** A POST that must answer 200; returns its JSON. */
     JsonNode post(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = request("POST", path);
+        return post(path, null);
+    }
+
+    JsonNode post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = request("POST", path, body);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
         }

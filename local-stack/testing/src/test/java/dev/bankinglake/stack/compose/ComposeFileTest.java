@@ -26,7 +26,7 @@ class ComposeFileTest {
     void definesTheWholeFlow() {
         assertThat(compose.services().keySet())
                 .as("services of %s", ComposeFile.FILE_NAME)
-                .containsExactlyInAnyOrder("kafka", "namenode", "datanode", "postgres", "metastore", "presto", "streaming", "api", "tools");
+                .containsExactlyInAnyOrder("kafka", "namenode", "datanode", "postgres", "metastore", "presto", "mosquitto", "streaming", "api", "tools");
     }
 
     @Test

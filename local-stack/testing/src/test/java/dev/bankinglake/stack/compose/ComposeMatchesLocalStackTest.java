@@ -39,7 +39,7 @@ class ComposeMatchesLocalStackTest {
     void servicesListenOnTheDefaultPortsOfTheLocalStack() {
         assertThat(local).as("defaults of scripts/lib/env.sh")
                 .containsEntry("API_PORT", "5000").containsEntry("PRESTO_PORT", "8080").containsEntry("KAFKA_PORT", "9092")
-                .containsEntry("HDFS_PORT", "8020").containsEntry("METASTORE_PORT", "9083").containsEntry("LAKE_SERVICE_PORT", "5050");
+                .containsEntry("HDFS_PORT", "8020").containsEntry("METASTORE_PORT", "9083").containsEntry("LAKE_SERVICE_PORT", "5050").containsEntry("MQTT_PORT", "1883");
 
         assertThat(compose.environment("api")).containsEntry("API_PORT", local.get("API_PORT"))
                 .containsEntry("KAFKA_BOOTSTRAP", "kafka:" + local.get("KAFKA_PORT"));
@@ -49,7 +49,9 @@ class ComposeMatchesLocalStackTest {
         assertThat(compose.ports("presto")).extracting(ComposeFile.PublishedPort::containerPort).containsExactly(local.get("PRESTO_PORT"));
         assertThat(compose.environment("kafka").get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://kafka:" + local.get("KAFKA_PORT"));
         assertThat(compose.environment("metastore")).containsEntry("METASTORE_PORT", local.get("METASTORE_PORT"));
-        assertThat(compose.environment("streaming")).containsEntry("LAKE_SERVICE_PORT", local.get("LAKE_SERVICE_PORT"));
+        assertThat(compose.environment("streaming")).containsEntry("LAKE_SERVICE_PORT", local.get("LAKE_SERVICE_PORT"))
+                .containsEntry("MQTT_URI", "tcp://mosquitto:" + local.get("MQTT_PORT"));
+        assertThat(compose.service("mosquitto").get("image")).as("a pinned Mosquitto image").isEqualTo("eclipse-mosquitto:2.0.18");
         assertThat(compose.ports("streaming")).extracting(ComposeFile.PublishedPort::containerPort).containsExactly(local.get("LAKE_SERVICE_PORT"));
         assertThat(compose.environment("streaming"))
                 .containsEntry("KAFKA_BOOTSTRAP", "kafka:" + local.get("KAFKA_PORT"))
