@@ -24,13 +24,15 @@ import org.apache.spark.sql.SparkSession;
  * The body of each micro-batch of the windows query. The batch's window updates are computed once
  * (they are few: one row per window touched or closed), then
  * <ol>
+ *   <li>the live windows take them first, and tell the SSE stream: a live update does not wait for files;</li>
  *   <li>the final windows are written to their lake tables like the ingest query's files: staged,
  *       then renamed to names derived from the batch id, so a batch replayed after a crash (same
  *       offsets, same state, same watermark, hence the same final windows) adds nothing; their
  *       partitions go to the metastore registration;</li>
- *   <li>every update, open and final, goes to the compacted windows topic;</li>
- *   <li>and to the live windows, which tell the SSE stream.</li>
+ *   <li>every update, open and final, goes to the compacted windows topic.</li>
  * </ol>
+ * A batch that fails after the first step is replayed: the stream and the topic may see its updates
+ * twice (the same values), the lake tables never.
  */
 final class WindowsBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final long serialVersionUID = 1L;
@@ -75,6 +77,7 @@ final class WindowsBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
             for (Row row : batch.collectAsList()) {
                 updates.add(WindowRows.fromOutputRow(row));
             }
+            live.apply(updates);
             Map<WindowTable, List<WindowUpdate>> finals = new EnumMap<>(WindowTable.class);
             for (WindowUpdate update : updates) {
                 if (update.isFinal()) {
@@ -89,7 +92,6 @@ final class WindowsBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
                 present += committed.filesAlreadyPresent();
             }
             topic.publish(updates);
-            live.apply(updates);
             int finalCount = finals.values().stream().mapToInt(List::size).sum();
             outcomes.put(batchId, new Outcome(batchId, updates.size() - finalCount, finalCount, renamed, present,
                     Duration.ofNanos(System.nanoTime() - started)));

@@ -91,7 +91,7 @@ final class WindowsTopic implements AutoCloseable {
         }
         kafka.flush();
         for (Future<RecordMetadata> result : sent) {
-            result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            result.get(2 * TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -114,7 +114,9 @@ final class WindowsTopic implements AutoCloseable {
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-            properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+            // a batch waits for its updates at most TIMEOUT_SECONDS; Kafka must give up before that
+            properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) / 3);
+            properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) - 1000);
             properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             producer = new KafkaProducer<>(properties);

@@ -74,9 +74,13 @@
     }));
   }
 
+  // money (amounts, values, prices) keeps its two decimals, as in the lake
   function figures(values) {
     return Object.keys(values).filter(function (name) { return values[name] !== null; })
-      .map(function (name) { return name + ' ' + values[name]; }).join(', ');
+      .map(function (name) {
+        const money = /amount|value|price/.test(name);
+        return name + ' ' + (money ? Number(values[name]).toFixed(2) : values[name]);
+      }).join(', ');
   }
 
   function onPipeline(state) {
