@@ -69,7 +69,10 @@ final class JobProcess {
             }
         }
         command.add("-cp");
-        command.add(MODULE.resolve("target/lake-spark-jobs-0.1.0-SNAPSHOT.jar") + ":"
+        // a copy of the jar: a rebuild of the module while the service runs must not pull classes from under it
+        Path jar = logDir.resolve(name + "-" + launches + ".jar");
+        Files.copy(MODULE.resolve("target/lake-spark-jobs-0.1.0-SNAPSHOT.jar"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        command.add(jar + ":"
                 + Files.readString(MODULE.resolve("target/classpath.txt")).trim());
         command.add(LakeService.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -102,7 +102,7 @@ class JobsIT {
 
     private static void assertBadRequestsAreRefusedOverBothTransports(JobProcess service, MqttTestClient mqtt) throws Exception {
         Map<String, String> refusals = new HashMap<>();
-        refusals.put("{\"job\": \"vacuum\", \"external_id\": \"bad-1\"}", "Unknown job 'vacuum' (known: audit, replay-rejected)");
+        refusals.put("{\"job\": \"vacuum\", \"external_id\": \"bad-1\"}", "Unknown job 'vacuum' (known: audit, compact, replay-rejected)");
         refusals.put("{\"job\": \"audit\", \"parameters\": {\"limit\": 3}, \"external_id\": \"bad-2\"}", "Unknown parameter 'limit' for job 'audit' (allowed: max_ids)");
         refusals.put("{\"job\": \"audit\", \"parameters\": {\"max_ids\": \"many\"}, \"external_id\": \"bad-3\"}",
                 "Invalid parameter max_ids: 'many' (must be a whole number, 0 to 10000)");
@@ -216,7 +216,7 @@ class JobsIT {
         LakeTestSupport lake = new LakeTestSupport(stack, "cancel");
         lake.createTopic(2);
         JobProcess service = lake.job("service", Map.of("MAX_OFFSETS_PER_TRIGGER", "20000"));
-        int events = 120_000;
+        int events = 60_000;
         try {
             produceFast(lake, events);
             service.start();

@@ -49,19 +49,20 @@ final class ServiceClient {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(90))
+                // a sync job answers when it is done: minutes on a busy machine
+                .timeout(Duration.ofMinutes(10))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A POST that must answer 200; returns its JSON. */
+    /** A POST that must answer 2xx (200, or 202 for an accepted async job); returns its JSON. */
     JsonNode post(String path) throws IOException, InterruptedException {
         return post(path, null);
     }
 
     JsonNode post(String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> response = request("POST", path, body);
-        if (response.statusCode() != 200) {
+        if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
