@@ -87,11 +87,25 @@ public final class WindowsService implements AutoCloseable {
         }
         topic = new WindowsTopic(lake.kafkaBootstrap(), config.topic());
         WindowsBatchWriter writer = new WindowsBatchWriter(committer, registration, topic, live);
-        SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(spark, writer), running -> stopGracefully(running, writer),
+        SparkSession session = windowsSession(spark);
+        SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(session, writer), running -> stopGracefully(running, writer),
                 new Backoff(initialBackoff, lake.maxRestartBackoff()), scheduler, clock);
         query.set(supervised);
-        spark.streams().addListener(new Listener(supervised, writer));
+        session.streams().addListener(new Listener(supervised, writer));
         return Optional.of(supervised);
+    }
+
+    /**
+     * The windows query's own session on the service's Spark context (the lake settings come with the
+     * context): every event goes to one group, so one state partition; and no batch without data
+     * just because the watermark moved. Such a batch would only emit final windows, and a new event
+     * arriving meanwhile would wait for it: the final windows come with the next events instead.
+     */
+    static SparkSession windowsSession(SparkSession spark) {
+        SparkSession session = spark.newSession();
+        session.conf().set("spark.sql.shuffle.partitions", "1");
+        session.conf().set("spark.sql.streaming.noDataMicroBatches.enabled", "false");
+        return session;
     }
 
     private StreamingQuery start(SparkSession spark, WindowsBatchWriter writer) throws Exception {
@@ -201,9 +215,9 @@ public final class WindowsService implements AutoCloseable {
             if (outcome != null) {
                 finalWindows.addAndGet(outcome.finalWindows());
                 BATCH_LOG.info("windows batch {}: {} input, {} late, {} open updates, {} final windows ({} files, {} already present), "
-                                + "watermark {}, {} ms", progress.batchId(), progress.numInputRows(), dropped, outcome.openUpdates(),
-                        outcome.finalWindows(), outcome.filesRenamed(), outcome.filesAlreadyPresent(), watermark.get(),
-                        outcome.duration().toMillis());
+                                + "watermark {}, {} ms (plan and state to the updates written {} ms)", progress.batchId(), progress.numInputRows(),
+                        dropped, outcome.openUpdates(), outcome.finalWindows(), outcome.filesRenamed(), outcome.filesAlreadyPresent(),
+                        watermark.get(), progress.batchDuration(), outcome.duration().toMillis());
             }
             else if (dropped > 0) {
                 BATCH_LOG.info("windows batch {}: {} late", progress.batchId(), dropped);

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The windows query's plan as a real streaming query on a local session (files instead of Kafka):
- * open updates, finals once the watermark passes, and Spark's count of the events it dropped as late.
+ * The windows query's plan as a real streaming query on a local session with the windows query's
+ * settings (files instead of Kafka): open updates, finals once the watermark has passed and more
+ * events come, and Spark's count of the events it dropped as late.
  */
 class WindowAggregationTest {
     private static SparkSession spark;
@@ -77,7 +78,7 @@ class WindowAggregationTest {
     @Test
     void openUpdatesThenFinalsOnceTheWatermarkPassesAndLateEventsCounted() throws Exception {
         Path input = Files.createDirectories(folder.resolve("input"));
-        Dataset<Row> kafkaShaped = spark.readStream().format("text").load(input.toString())
+        Dataset<Row> kafkaShaped = WindowsService.windowsSession(spark).readStream().format("text").load(input.toString())
                 .select(col("value").cast(DataTypes.BinaryType).as("value"), lit("events").as("topic"), lit(0).as("partition"),
                         lit(0L).as("offset"), current_timestamp().as("timestamp"));
         Dataset<Row> windows = WindowAggregation.windows(kafkaShaped, Set.of(1), Duration.ofSeconds(10),
@@ -100,8 +101,11 @@ class WindowAggregationTest {
             assertThat(latest(WindowTable.EVENT_COUNTS, "2026-11-20T22:08:00Z", "make_deposit").figures())
                     .containsEntry("events", 2L).containsEntry("total_amount", new BigDecimal("100.00").add(new BigDecimal("1.00")));
 
-            // 22:09:30 moves the watermark to 22:09:20: the 22:08 bucket and the trade windows before it are final
+            // 22:09:30 moves the watermark to 22:09:20; the next events close the 22:08 bucket and the trade windows before it
             write(input, "2.json", event(EventType.OPEN_ACCOUNT, "2026-11-20T22:09:30Z", null, 0, null, null));
+            query.processAllAvailable();
+            assertThat(UPDATES).as("no batch without data").noneMatch(WindowUpdate::isFinal);
+            write(input, "3.json", event(EventType.OPEN_ACCOUNT, "2026-11-20T22:09:35Z", null, 0, null, null));
             await("the 22:08 bucket to be final").atMost(Duration.ofSeconds(60))
                     .until(() -> UPDATES.stream().anyMatch(update -> update.isFinal() && update.key().equals("make_deposit")));
             WindowUpdate bucket = UPDATES.stream().filter(update -> update.isFinal() && update.key().equals("make_deposit")).findFirst().orElseThrow();
@@ -112,7 +116,7 @@ class WindowAggregationTest {
 
             // older than the watermark: dropped by Spark, counted, and no window changes
             int before = UPDATES.size();
-            write(input, "3.json", event(EventType.MAKE_DEPOSIT, "2026-11-20T22:08:30Z", null, 0, null, "5.00"));
+            write(input, "4.json", event(EventType.MAKE_DEPOSIT, "2026-11-20T22:08:30Z", null, 0, null, "5.00"));
             query.processAllAvailable();
             await("the late event to be counted").atMost(Duration.ofSeconds(60))
                     .until(() -> Arrays.stream(query.recentProgress()).mapToLong(WindowsService::droppedByWatermark).sum() == 1);
