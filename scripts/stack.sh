@@ -522,6 +522,10 @@ streaming_command() {
     || ensure_built spark-jobs spark-jobs/target/classpath.txt
   local -a jvm_flags=()
   mapfile -t jvm_flags < <(grep -v '^\s*\(#\|$\)' "$LAKE_REPO_ROOT/spark-jobs/jvm-options.txt")
+  if [[ ! -f "$JOB_ROUTER_FILE" ]]; then
+    mkdir -p "$(dirname "$JOB_ROUTER_FILE")"
+    cp "$LAKE_REPO_ROOT/spark-jobs/src/main/resources/jobs.json" "$JOB_ROUTER_FILE"
+  fi
   jvm streaming
   heap "$LAKE_SERVICE_HEAP_OPTS"
   SERVICE_COMMAND=("${JVM[@]}" "${HEAP[@]}" "${jvm_flags[@]}" \
