@@ -2,6 +2,7 @@ package dev.bankinglake.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.compaction.PartitionLayout;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
 import java.io.FileNotFoundException;
@@ -30,10 +31,17 @@ public final class BatchFileCommitter {
 
     private final FileSystem fileSystem;
     private final Path lakeRoot;
+    private final PartitionLayout layout;
 
     public BatchFileCommitter(FileSystem fileSystem, Path lakeRoot) {
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
         this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
+        this.layout = new PartitionLayout(fileSystem, lakeRoot);
+    }
+
+    /** Where each partition's files are now; shared with compaction, whose switch of a partition never interleaves with a commit into it. */
+    public PartitionLayout layout() {
+        return layout;
     }
 
     /** The outcome of committing one table's files of one batch. */
@@ -107,23 +115,33 @@ public final class BatchFileCommitter {
             // Spark numbers the files of one write task in order (c000, c001, ...): sorting by name
             // gives the same positions on every attempt of the batch.
             files.sort(Comparator.comparing(file -> file.getPath().getName()));
-            Path target = new Path(tableFolder(table), folderName);
-            fileSystem.mkdirs(target);
-            for (int index = 0; index < files.size(); index++) {
-                Path destination = new Path(target, String.format("%s-%05d.snappy.parquet", prefix, index));
-                if (fileSystem.exists(destination)) {
-                    present++;
-                    continue;
-                }
-                if (!fileSystem.rename(files.get(index).getPath(), destination)) {
-                    if (!fileSystem.exists(destination)) {
-                        throw new IOException("Cannot commit " + files.get(index).getPath() + " to " + destination + ": rename failed");
+            // into the partition's current location (its home, or its compacted generation), which no
+            // compaction switches while the files are renamed; a file a compaction merged counts as present
+            int[] counts = layout.locked(table, partition, () -> {
+                PartitionLayout.Location target = layout.current(table, partition);
+                fileSystem.mkdirs(target.path());
+                int renamedHere = 0;
+                int presentHere = 0;
+                for (int index = 0; index < files.size(); index++) {
+                    String name = String.format("%s-%05d.snappy.parquet", prefix, index);
+                    Path destination = new Path(target.path(), name);
+                    if (layout.holds(target, name)) {
+                        presentHere++;
+                        continue;
                     }
-                    present++;
-                    continue;
+                    if (!fileSystem.rename(files.get(index).getPath(), destination)) {
+                        if (!fileSystem.exists(destination)) {
+                            throw new IOException("Cannot commit " + files.get(index).getPath() + " to " + destination + ": rename failed");
+                        }
+                        presentHere++;
+                        continue;
+                    }
+                    renamedHere++;
                 }
-                renamed++;
-            }
+                return new int[] {renamedHere, presentHere};
+            });
+            renamed += counts[0];
+            present += counts[1];
             partitions.add(partition);
         }
         fileSystem.delete(staging, true);

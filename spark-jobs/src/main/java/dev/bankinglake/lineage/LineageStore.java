@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bankinglake.compaction.PartitionLayout;
 import dev.bankinglake.contract.Column;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.ServiceTable;
@@ -33,6 +34,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -124,7 +127,28 @@ public final class LineageStore {
             if (!partition.isDirectory() || !partition.getPath().getName().startsWith(PARTITION_PREFIX)) {
                 continue;
             }
-            for (FileStatus file : sortedDescending(list(partition.getPath()))) {
+            List<FileStatus> files = sortedDescending(list(currentLocation(partition)));
+            if (files.stream().anyMatch(LineageStore::isCompactedFile)) {
+                // a compacted day: its batches are rows of a few files, read them all (a closed day holds one day's batches)
+                List<BatchLineage> batches = new ArrayList<>();
+                for (FileStatus file : files) {
+                    if (isCompactedFile(file)) {
+                        batches.addAll(readAll(file.getPath(), null));
+                    }
+                    else if (isLineageFile(file)) {
+                        batches.add(read(file.getPath()));
+                    }
+                }
+                batches.sort(Comparator.comparing(BatchLineage::batchId).thenComparing(BatchLineage::queryId).reversed());
+                for (BatchLineage batch : batches) {
+                    result.add(batch);
+                    if (result.size() == limit) {
+                        return result;
+                    }
+                }
+                continue;
+            }
+            for (FileStatus file : files) {
                 if (isLineageFile(file)) {
                     result.add(read(file.getPath()));
                     if (result.size() == limit) {
@@ -136,16 +160,31 @@ public final class LineageStore {
         return result;
     }
 
+    /** Where a day's lineage files are now: its home folder, or the compacted generation that took them over. */
+    private Path currentLocation(FileStatus partition) throws IOException {
+        String day = partition.getPath().getName().substring(PARTITION_PREFIX.length());
+        return committer.layout().current(TABLE, day).path();
+    }
+
     /** The lineage of a batch of the given query, or of any query when none is given (the newest such batch). */
     public Optional<BatchLineage> byId(long batchId, Optional<String> queryId) throws IOException {
         String prefix = String.format("batch-%019d-", batchId);
-        FileStatus[] matches = fileSystem.globStatus(new Path(committer.tableFolder(TABLE), PARTITION_PREFIX + "*/" + prefix + "*"));
-        if (matches == null || matches.length == 0) {
-            return Optional.empty();
+        List<BatchLineage> candidates = new ArrayList<>();
+        for (FileStatus partition : list(committer.tableFolder(TABLE))) {
+            if (!partition.isDirectory() || !partition.getPath().getName().startsWith(PARTITION_PREFIX)) {
+                continue;
+            }
+            for (FileStatus file : list(currentLocation(partition))) {
+                if (isLineageFile(file) && file.getPath().getName().startsWith(prefix)) {
+                    candidates.add(read(file.getPath()));
+                }
+                else if (isCompactedFile(file)) {
+                    candidates.addAll(readAll(file.getPath(), batchId));
+                }
+            }
         }
         BatchLineage newest = null;
-        for (FileStatus match : matches) {
-            BatchLineage lineage = read(match.getPath());
+        for (BatchLineage lineage : candidates) {
             if (queryId.isPresent() && !queryId.get().equals(lineage.queryId())) {
                 continue;
             }
@@ -154,6 +193,26 @@ public final class LineageStore {
             }
         }
         return Optional.ofNullable(newest);
+    }
+
+    private static boolean isCompactedFile(FileStatus file) {
+        return file.isFile() && PartitionLayout.isCompactedFile(file.getPath().getName());
+    }
+
+    /** Every row of a compacted lineage file, or only those of one batch id (row groups without it are skipped). */
+    private List<BatchLineage> readAll(Path file, Long batchId) throws IOException {
+        ParquetReader.Builder<Group> builder = ParquetReader.builder(new GroupReadSupport(), file).withConf(fileSystem.getConf());
+        if (batchId != null) {
+            builder = builder.withFilter(FilterCompat.get(FilterApi.eq(FilterApi.longColumn(ServiceTable.BATCH_ID.name()), batchId)));
+        }
+        List<BatchLineage> rows = new ArrayList<>();
+        try (ParquetReader<Group> reader = builder.build()) {
+            Group group;
+            while ((group = reader.read()) != null) {
+                rows.add(fromGroup(group));
+            }
+        }
+        return rows;
     }
 
     private static boolean isLineageFile(FileStatus file) {

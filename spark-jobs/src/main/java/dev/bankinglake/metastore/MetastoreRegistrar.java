@@ -2,6 +2,7 @@ package dev.bankinglake.metastore;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.compaction.PartitionLayout;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
 import java.io.FileNotFoundException;
@@ -19,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -58,6 +58,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
     private final String lakeRoot;
     private final String database;
     private final FileSystem fileSystem;
+    private final PartitionLayout layout;
     private final Set<TablePartition> pending = ConcurrentHashMap.newKeySet();
     private final Set<TablePartition> registered = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean attemptQueued = new AtomicBoolean();
@@ -75,6 +76,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
         this.database = requireNonNull(database, "database is null");
         this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
+        this.layout = new PartitionLayout(fileSystem, new Path(lakeRoot));
     }
 
     /**
@@ -141,9 +143,13 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
                 byTable.computeIfAbsent(partition.table(), table -> new ArrayList<>()).add(partition);
             }
             for (Map.Entry<TableDefinition, List<TablePartition>> entry : byTable.entrySet()) {
-                List<Partition> partitions = entry.getValue().stream()
-                        .map(partition -> HiveTables.partition(partition.table(), lakeRoot, database, partition.value()))
-                        .collect(Collectors.toList());
+                List<Partition> partitions = new ArrayList<>();
+                for (TablePartition partition : entry.getValue()) {
+                    Partition hivePartition = HiveTables.partition(partition.table(), lakeRoot, database, partition.value());
+                    // a compacted partition lives in its newest generation, not in its home folder
+                    hivePartition.getSd().setLocation(layout.current(partition.table(), partition.value()).path().toString());
+                    partitions.add(hivePartition);
+                }
                 metastore.add_partitions(partitions, true, false);
                 registered.addAll(entry.getValue());
                 pending.removeAll(entry.getValue());

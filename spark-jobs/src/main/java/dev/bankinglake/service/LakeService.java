@@ -2,6 +2,8 @@ package dev.bankinglake.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.compaction.CompactionConfig;
+import dev.bankinglake.compaction.CompactionScheduler;
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.BatchProgressLog;
 import dev.bankinglake.lake.LakeBatchWriter;
@@ -100,6 +102,8 @@ public final class LakeService {
             config = LakeServiceConfig.fromEnvironment(System.getenv());
             jobsConfig = JobsConfig.fromEnvironment(System.getenv());
             windowsConfig = WindowsConfig.fromEnvironment(System.getenv(), config.checkpointDir());
+            // read again where used (the scheduler, the compact job); checked here so a bad setting stops the start
+            CompactionConfig.fromEnvironment(System.getenv());
         }
         catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
@@ -148,6 +152,7 @@ public final class LakeService {
         SparkSession spark = null;
         MetastoreRegistrar registrar = null;
         MqttJobBridge mqtt = null;
+        CompactionScheduler compaction = null;
         try {
             spark = session();
             config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(hadoop, dir));
@@ -182,6 +187,7 @@ public final class LakeService {
             });
             jobContext.set(new JobContext(spark, lakeFileSystem, lakeRoot, committer, registrar, config.kafkaBootstrap(), config.eventsTopic(),
                     checkpoint, config.schemaVersions(), "none"));
+            compaction = CompactionScheduler.start(CompactionConfig.fromEnvironment(System.getenv()), committer.layout(), jobs, clock);
             if (jobsConfig.mqttUri().isPresent()) {
                 mqtt = new MqttJobBridge(jobsConfig, jobs, clock, "lake-service-" + lock.holder().instanceId());
                 mqtt.start();
@@ -198,6 +204,9 @@ public final class LakeService {
         finally {
             status.phase(ServiceStatus.Phase.STOPPING, "stopping");
             scheduler.shutdownNow();
+            if (compaction != null) {
+                compaction.close();
+            }
             jobs.close();
             analytics.close();
             windows.close();

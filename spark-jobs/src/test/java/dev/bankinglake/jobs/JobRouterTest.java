@@ -19,7 +19,7 @@ class JobRouterTest {
     @Test
     void theBundledRouterNamesTheLakesJobsAndTheirClassesExist() throws Exception {
         JobRouter router = JobRouter.load(Optional.empty());
-        assertThat(router.routes()).containsOnlyKeys("audit", "replay-rejected");
+        assertThat(router.routes()).containsOnlyKeys("audit", "compact", "replay-rejected");
         for (JobRoute route : router.routes().values()) {
             assertThat(LakeJob.class.isAssignableFrom(Class.forName(route.className()))).as(route.className()).isTrue();
         }
@@ -30,7 +30,7 @@ class JobRouterTest {
     void refusesAnUnknownJobOrParameterNamingIt() throws Exception {
         JobRouter router = JobRouter.load(Optional.empty());
         assertThatThrownBy(() -> router.route("vacuum")).isInstanceOf(JobRequestException.class)
-                .hasMessage("Unknown job 'vacuum' (known: audit, replay-rejected)");
+                .hasMessage("Unknown job 'vacuum' (known: audit, compact, replay-rejected)");
         assertThatThrownBy(() -> router.route("audit").resolve(Map.of("limit", "3"))).isInstanceOf(JobRequestException.class)
                 .hasMessage("Unknown parameter 'limit' for job 'audit' (allowed: max_ids)");
     }

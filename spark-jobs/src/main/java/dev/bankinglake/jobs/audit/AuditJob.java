@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bankinglake.compaction.CurrentLocations;
 import dev.bankinglake.contract.EventField;
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
@@ -12,13 +13,11 @@ import dev.bankinglake.jobs.JobContext;
 import dev.bankinglake.jobs.JobRequestException;
 import dev.bankinglake.jobs.LakeJob;
 import dev.bankinglake.lake.EventValidation;
-import dev.bankinglake.lake.LakeSchemas;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -144,17 +143,12 @@ public final class AuditJob implements LakeJob {
         }
     }
 
-    /** A lake table as its committed files hold it (an empty table when it has none yet). */
+    /**
+     * A lake table as its committed files hold it (an empty table when it has none yet): each
+     * partition from its current location, so a compacted partition is read once, from its new files.
+     */
     public static Dataset<Row> read(JobContext context, LakeTable table) throws java.io.IOException {
-        Path folder = context.committer().tableFolder(table);
-        Path partitions = new Path(folder, LakeTable.PARTITION_COLUMN.name() + "=*");
-        org.apache.hadoop.fs.FileStatus[] found = context.lakeFileSystem().globStatus(partitions);
-        if (found == null || found.length == 0) {
-            return context.spark().createDataFrame(List.of(), LakeSchemas.tableSchema(table));
-        }
-        return context.spark().read().schema(LakeSchemas.tableSchema(table))
-                .option("basePath", folder.toString())
-                .parquet(partitions.toString());
+        return CurrentLocations.read(context.spark(), context.committer().layout(), table);
     }
 
     private static Map<String, Long> countsByType(Dataset<Row> rows) {

@@ -1,0 +1,152 @@
+package dev.bankinglake.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lake service's settings for compaction, from environment variables; defaults here and
+ * nowhere else, every problem reported at once.
+ *
+ * @param scheduled      whether the service compacts closed partitions by itself ({@code COMPACTION_SCHEDULED}); when false it
+ *                       still finishes interrupted compactions and deletes retired folders, and {@code compact} runs on demand
+ * @param checkInterval  how often the service looks for closed partitions to compact and retired folders to delete
+ *                       ({@code COMPACTION_CHECK_INTERVAL})
+ * @param closeGrace     how long after midnight UTC a day's partitions still take late events before the schedule compacts
+ *                       them ({@code COMPACTION_CLOSE_GRACE})
+ * @param deleteGrace    how long a retired folder stays after the metastore moved its partition elsewhere: longer than the
+ *                       longest query ({@code COMPACTION_DELETE_GRACE})
+ * @param targetFileSize bytes of input per output file ({@code COMPACTION_TARGET_FILE_SIZE})
+ */
+public record CompactionConfig(boolean scheduled, Duration checkInterval, Duration closeGrace, Duration deleteGrace, long targetFileSize) {
+    public static final String COMPACTION_SCHEDULED = "COMPACTION_SCHEDULED";
+    public static final String COMPACTION_CHECK_INTERVAL = "COMPACTION_CHECK_INTERVAL";
+    public static final String COMPACTION_CLOSE_GRACE = "COMPACTION_CLOSE_GRACE";
+    public static final String COMPACTION_DELETE_GRACE = "COMPACTION_DELETE_GRACE";
+    public static final String COMPACTION_TARGET_FILE_SIZE = "COMPACTION_TARGET_FILE_SIZE";
+
+    public static final Map<String, String> DEFAULTS = Map.of(
+            COMPACTION_SCHEDULED, "true",
+            COMPACTION_CHECK_INTERVAL, "10 minutes",
+            COMPACTION_CLOSE_GRACE, "1 hour",
+            COMPACTION_DELETE_GRACE, "1 hour",
+            COMPACTION_TARGET_FILE_SIZE, "128 MB");
+
+    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?|h|hours?)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|bytes?|kb|mb|gb)?");
+    private static final long MIN_TARGET_FILE_SIZE = 1024 * 1024;
+    private static final long MAX_TARGET_FILE_SIZE = 16L * 1024 * 1024 * 1024;
+
+    public CompactionConfig {
+        requireNonNull(checkInterval, "checkInterval is null");
+        requireNonNull(closeGrace, "closeGrace is null");
+        requireNonNull(deleteGrace, "deleteGrace is null");
+        List<String> problems = new ArrayList<>();
+        validate(problems, checkInterval, closeGrace, deleteGrace, targetFileSize);
+        failIfAny(problems);
+    }
+
+    /** The settings from environment variables (or any map shaped like them). */
+    public static CompactionConfig fromEnvironment(Map<String, String> environment) {
+        requireNonNull(environment, "environment is null");
+        List<String> problems = new ArrayList<>();
+        String scheduledText = value(environment, COMPACTION_SCHEDULED).toLowerCase(Locale.ROOT);
+        if (!scheduledText.equals("true") && !scheduledText.equals("false")) {
+            problems.add(COMPACTION_SCHEDULED + ": '" + scheduledText + "' (must be true or false)");
+        }
+        Duration checkInterval = interval(problems, COMPACTION_CHECK_INTERVAL, value(environment, COMPACTION_CHECK_INTERVAL));
+        Duration closeGrace = interval(problems, COMPACTION_CLOSE_GRACE, value(environment, COMPACTION_CLOSE_GRACE));
+        Duration deleteGrace = interval(problems, COMPACTION_DELETE_GRACE, value(environment, COMPACTION_DELETE_GRACE));
+        long targetFileSize = size(problems, COMPACTION_TARGET_FILE_SIZE, value(environment, COMPACTION_TARGET_FILE_SIZE));
+        if (problems.isEmpty()) {
+            validate(problems, checkInterval, closeGrace, deleteGrace, targetFileSize);
+        }
+        failIfAny(problems);
+        return new CompactionConfig(scheduledText.equals("true"), checkInterval, closeGrace, deleteGrace, targetFileSize);
+    }
+
+    /** Parses a file size: a whole number of bytes, or with a unit: {@code 512 KB}, {@code 128 MB}, {@code 1 GB}. */
+    public static long parseSize(String text) {
+        List<String> problems = new ArrayList<>();
+        long size = size(problems, "size", text);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+        return size;
+    }
+
+    private static void validate(List<String> problems, Duration checkInterval, Duration closeGrace, Duration deleteGrace, long targetFileSize) {
+        if (checkInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(COMPACTION_CHECK_INTERVAL + ": " + checkInterval + " (must be at least 1 second)");
+        }
+        if (closeGrace.isNegative() || closeGrace.compareTo(Duration.ofDays(1)) > 0) {
+            problems.add(COMPACTION_CLOSE_GRACE + ": " + closeGrace + " (must be 0 to 24 hours)");
+        }
+        if (deleteGrace.isNegative()) {
+            problems.add(COMPACTION_DELETE_GRACE + ": " + deleteGrace + " (must not be negative)");
+        }
+        if (targetFileSize < MIN_TARGET_FILE_SIZE || targetFileSize > MAX_TARGET_FILE_SIZE) {
+            problems.add(COMPACTION_TARGET_FILE_SIZE + ": " + targetFileSize + " bytes (must be 1 MB to 16 GB)");
+        }
+    }
+
+    private static String value(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        return value == null || value.isBlank() ? DEFAULTS.get(name) : value.trim();
+    }
+
+    private static Duration interval(List<String> problems, String name, String value) {
+        Matcher matcher = INTERVAL.matcher(value.toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            problems.add(name + ": '" + value + "' (must be a number and a unit, e.g. '30 seconds', '10 minutes', '1 hour')");
+            return Duration.ZERO;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2);
+        if (unit.startsWith("ms") || unit.startsWith("milli")) {
+            return Duration.ofMillis(amount);
+        }
+        if (unit.startsWith("h")) {
+            return Duration.ofHours(amount);
+        }
+        if (unit.startsWith("m")) {
+            return Duration.ofMinutes(amount);
+        }
+        return Duration.ofSeconds(amount);
+    }
+
+    private static long size(List<String> problems, String name, String value) {
+        Matcher matcher = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            problems.add(name + ": '" + value + "' (must be a number of bytes, or with a unit: '512 KB', '128 MB', '1 GB')");
+            return -1;
+        }
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            String unit = matcher.group(2) == null ? "b" : matcher.group(2);
+            long factor = switch (unit) {
+                case "kb" -> 1024L;
+                case "mb" -> 1024L * 1024;
+                case "gb" -> 1024L * 1024 * 1024;
+                default -> 1L;
+            };
+            return Math.multiplyExact(amount, factor);
+        }
+        catch (ArithmeticException | NumberFormatException e) {
+            problems.add(name + ": '" + value + "' (too large)");
+            return -1;
+        }
+    }
+
+    private static void failIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid compaction configuration: " + String.join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.bankinglake.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.jobs.JobRequestException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * The parameters of a {@code compact} run: {@code table} (default: every table), {@code from_dt} and
+ * {@code to_dt} (default: every closed partition, as the schedule does; given, any days before
+ * today), {@code target_file_size} (default: the service's setting).
+ */
+public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate> from, Optional<LocalDate> to, OptionalLong targetFileSize) {
+    public static final String TABLE = "table";
+    public static final String FROM_DT = "from_dt";
+    public static final String TO_DT = "to_dt";
+    public static final String TARGET_FILE_SIZE = "target_file_size";
+
+    public CompactionRequest {
+        tables = List.copyOf(tables);
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        requireNonNull(targetFileSize, "targetFileSize is null");
+    }
+
+    /** Parses and checks the parameters; refuses what it cannot run with a 400 that says why. */
+    public static CompactionRequest parse(Map<String, String> parameters, Instant now) {
+        List<TableDefinition> tables = TableDefinition.all();
+        String table = parameters.get(TABLE);
+        if (table != null && !table.isBlank()) {
+            tables = TableDefinition.all().stream().filter(definition -> definition.tableName().equals(table.trim())).toList();
+            if (tables.isEmpty()) {
+                throw new JobRequestException(400, "Invalid parameter table: '" + table + "' (known: "
+                        + TableDefinition.all().stream().map(TableDefinition::tableName).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        Optional<LocalDate> from = day(parameters, FROM_DT);
+        Optional<LocalDate> to = day(parameters, TO_DT);
+        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+            throw new JobRequestException(400, "Invalid dt range: from_dt " + from.get() + " is after to_dt " + to.get());
+        }
+        LocalDate today = ClosedPartitions.today(now);
+        for (Optional<LocalDate> day : List.of(from, to)) {
+            if (day.isPresent() && !day.get().isBefore(today)) {
+                throw new JobRequestException(400, "Invalid dt range: " + day.get() + " is not closed (only days before today, " + today
+                        + " UTC, are compacted)");
+            }
+        }
+        OptionalLong target = OptionalLong.empty();
+        String size = parameters.get(TARGET_FILE_SIZE);
+        if (size != null && !size.isBlank()) {
+            try {
+                long parsed = CompactionConfig.parseSize(size);
+                new CompactionConfig(false, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO, parsed);
+                target = OptionalLong.of(parsed);
+            }
+            catch (IllegalArgumentException e) {
+                throw new JobRequestException(400, "Invalid parameter target_file_size: '" + size + "' (must be 1 MB to 16 GB, e.g. '128 MB')");
+            }
+        }
+        return new CompactionRequest(tables, from, to, target);
+    }
+
+    /** A range was asked for: its days are compacted whatever the schedule's grace says. */
+    public boolean explicitRange() {
+        return from.isPresent() || to.isPresent();
+    }
+
+    /** Whether the run looks at the day at all (to finish earlier runs there, if nothing else). */
+    public boolean covers(LocalDate day) {
+        return from.map(start -> !day.isBefore(start)).orElse(true) && to.map(end -> !day.isAfter(end)).orElse(true);
+    }
+
+    /** Whether the run compacts the day: in the range and before today, or without a range, closed by the schedule's rule. */
+    public boolean compacts(LocalDate day, Instant now, Duration closeGrace) {
+        if (!covers(day)) {
+            return false;
+        }
+        return explicitRange() ? ClosedPartitions.isPast(day, now) : ClosedPartitions.isClosed(day, now, closeGrace);
+    }
+
+    private static Optional<LocalDate> day(Map<String, String> parameters, String name) {
+        String value = parameters.get(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(value.trim()));
+        }
+        catch (DateTimeParseException e) {
+            throw new JobRequestException(400, "Invalid parameter " + name + ": '" + value + "' (must be a date, yyyy-MM-dd)");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.bankinglake.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.jobs.JobExecution;
+import dev.bankinglake.jobs.JobRequest;
+import dev.bankinglake.jobs.JobRequestException;
+import dev.bankinglake.jobs.JobRunner;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lake service's compaction schedule: every {@code COMPACTION_CHECK_INTERVAL} it looks at the
+ * lake's folders (no Spark, no metastore) and, when a closed partition is worth compacting or an
+ * earlier run left something to finish or delete, submits the {@code compact} job, which then shows
+ * in {@code GET /jobs} like any run. One run at a time: an on-demand run in progress makes the
+ * schedule wait for its next check.
+ */
+public final class CompactionScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
+    public static final String JOB = "compact";
+    public static final String EXTERNAL_ID = "scheduled";
+    private static final int MAX_REASONS = 20;
+
+    private final CompactionConfig config;
+    private final PartitionLayout layout;
+    private final Function<JobRequest, JobExecution> submit;
+    private final Clock clock;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "compaction-schedule");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public CompactionScheduler(CompactionConfig config, PartitionLayout layout, Function<JobRequest, JobExecution> submit, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.layout = requireNonNull(layout, "layout is null");
+        this.submit = requireNonNull(submit, "submit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Starts checking for the service's {@code jobs}, the first time after one interval. */
+    public static CompactionScheduler start(CompactionConfig config, PartitionLayout layout, JobRunner jobs, Clock clock) {
+        CompactionScheduler scheduler = new CompactionScheduler(config, layout, jobs::submit, clock);
+        long interval = config.checkInterval().toMillis();
+        scheduler.executor.scheduleWithFixedDelay(scheduler::check, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.info("Compaction: {} every {}, closed {} after midnight UTC, retired folders deleted {} after the switch, target {} bytes",
+                config.scheduled() ? "closed partitions compacted, checked" : "only interrupted runs finished, checked", config.checkInterval(),
+                config.closeGrace(), config.deleteGrace(), config.targetFileSize());
+        return scheduler;
+    }
+
+    /** Submits a run when there is work; returns the run, if one was submitted. */
+    Optional<JobExecution> check() {
+        try {
+            List<String> due = due(clock.instant());
+            if (due.isEmpty()) {
+                return Optional.empty();
+            }
+            JobExecution execution = submit.apply(new JobRequest(JOB, Map.of(), Optional.of(EXTERNAL_ID), JobRequest.Mode.ASYNC));
+            LOG.info("Scheduled compaction run {} for {}", execution.id(), due);
+            return Optional.of(execution);
+        }
+        catch (JobRequestException e) {
+            if (e.status() == 409) {
+                LOG.debug("Compaction due, but a run is in progress: {}", e.getMessage());
+            }
+            else {
+                LOG.warn("Cannot submit the scheduled compaction: {}", e.getMessage());
+            }
+        }
+        catch (Exception e) {
+            LOG.warn("Looking for partitions to compact failed; trying again in {}", config.checkInterval(), e);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What a run would do now, as {@code table dt=D: why}: partitions with something to finish, and
+     * (when scheduled) closed partitions whose files are worth rewriting. At most a few are named.
+     */
+    public List<String> due(Instant now) throws IOException {
+        List<String> due = new ArrayList<>();
+        for (TableDefinition table : TableDefinition.all()) {
+            for (String dt : layout.partitions(table)) {
+                LocalDate day;
+                try {
+                    day = LocalDate.parse(dt);
+                }
+                catch (DateTimeParseException e) {
+                    continue;
+                }
+                PartitionState state = layout.state(table, dt);
+                if (state.needsRecovery(now, config.deleteGrace())) {
+                    due.add(table.tableName() + " dt=" + dt + ": finish or clean up an earlier compaction");
+                }
+                else if (config.scheduled() && ClosedPartitions.isClosed(day, now, config.closeGrace())) {
+                    List<FileStatus> files = layout.dataFiles(layout.generationFolder(table, dt, state.current()));
+                    if (TargetFiles.worthRewriting(Compactor.inputFiles(files), config.targetFileSize())) {
+                        due.add(table.tableName() + " dt=" + dt + ": " + files.size() + " files to compact");
+                    }
+                }
+                if (due.size() >= MAX_REASONS) {
+                    return due;
+                }
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,404 @@
+package dev.bankinglake.compaction;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.bankinglake.contract.Column;
+import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.lake.LakeSchemas;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compacts one partition at a time, atomically for readers and exactly once:
+ * <ol>
+ *   <li>finishes what an earlier run left: a switch the metastore never confirmed, retirement
+ *       markers, retired folders whose grace has passed (each step safe to repeat);</li>
+ *   <li>rewrites the files of the current location, sorted by the table's time column, into files of
+ *       the target size, in a staging folder ({@code <lake>/_staging/compaction/...});</li>
+ *   <li>checks that the new files hold exactly the rows of the old ones: the same ids, each as
+ *       often, and the same content (a hash of every row); aborts on any difference;</li>
+ *   <li>under the partition's lock, copies over the files batches committed meanwhile, renames the
+ *       staged folder to the next generation (from then on batches commit there) and points the
+ *       metastore at it in one {@code alter_partition} (from then on queries read there);</li>
+ *   <li>marks the old location retired; it is deleted by a later run once the grace has passed.</li>
+ * </ol>
+ * A query therefore reads either the old folder, whole, or the new one, whole. A kill at any
+ * moment leaves either the old location current (staging is thrown away) or the new generation in
+ * place, verified, with the metastore confirmed by the next run.
+ */
+public final class Compactor {
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+    public static final String STAGING_FOLDER = "compaction";
+
+    /** Where a compaction stands; a test stops it at each to play a crash there. */
+    enum Step { STAGED, VERIFIED, RENAMED, SWITCHED }
+
+    @FunctionalInterface
+    interface StepHook {
+        void reached(Step step, TableDefinition table, String dt) throws Exception;
+
+        StepHook NONE = (step, table, dt) -> { };
+    }
+
+    /** The new files differ from the old ones: nothing was switched. */
+    public static final class VerificationFailedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public VerificationFailedException(String message) {
+            super(message);
+        }
+    }
+
+    private final SparkSession spark;
+    private final PartitionLayout layout;
+    private final PartitionLocations metastore;
+    private final long targetFileSize;
+    private final Duration deleteGrace;
+    private final Clock clock;
+    private final StepHook hook;
+
+    public Compactor(SparkSession spark, PartitionLayout layout, PartitionLocations metastore, long targetFileSize, Duration deleteGrace,
+            Clock clock) {
+        this(spark, layout, metastore, targetFileSize, deleteGrace, clock, StepHook.NONE);
+    }
+
+    Compactor(SparkSession spark, PartitionLayout layout, PartitionLocations metastore, long targetFileSize, Duration deleteGrace, Clock clock,
+            StepHook hook) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.layout = requireNonNull(layout, "layout is null");
+        this.metastore = requireNonNull(metastore, "metastore is null");
+        this.targetFileSize = targetFileSize;
+        this.deleteGrace = requireNonNull(deleteGrace, "deleteGrace is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.hook = requireNonNull(hook, "hook is null");
+        if (targetFileSize <= 0) {
+            throw new IllegalArgumentException("Invalid target file size " + targetFileSize + " (must be positive)");
+        }
+    }
+
+    /** {@code <lake>/_staging/compaction/<table>/dt=D}: hidden, and cleared when the service starts. */
+    public static Path stagingFolder(PartitionLayout layout, TableDefinition table, String dt) {
+        return new Path(new Path(new Path(new Path(layout.lakeRoot(), "_staging"), STAGING_FOLDER), table.tableName()), "dt=" + dt);
+    }
+
+    /**
+     * Finishes or cleans up what earlier runs left for the partition, then, when {@code compact} and
+     * rewriting pays off, compacts it.
+     */
+    public PartitionOutcome run(TableDefinition table, String dt, boolean compact) throws Exception {
+        long started = System.nanoTime();
+        List<String> steps = new ArrayList<>();
+        FileSystem fileSystem = layout.fileSystem();
+        PartitionState state = layout.state(table, dt);
+        Path current = layout.generationFolder(table, dt, state.current());
+        boolean recovery = state.needsRecovery(clock.instant(), deleteGrace);
+        List<FileStatus> inputs = compact || recovery ? layout.dataFiles(current) : List.of();
+        long inputBytes = inputs.stream().mapToLong(FileStatus::getLen).sum();
+        boolean worth = compact && TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize);
+        if (!recovery && !worth) {
+            return outcome(table, dt, inputs.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
+                    inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0, current, steps, started);
+        }
+
+        // what a run that died left in staging (the service also clears all staging when it starts)
+        fileSystem.delete(stagingFolder(layout, table, dt), true);
+        Optional<String> registered = metastore.location(table, dt);
+        List<String> older = new ArrayList<>();
+        older.add(normalize(layout.home(table, dt)));
+        for (int generation : state.generations().headSet(state.current())) {
+            older.add(normalize(layout.generationFolder(table, dt, generation)));
+        }
+        switch (PartitionState.agreement(registered.map(Compactor::normalize), normalize(current), older)) {
+            case NOT_REGISTERED -> {
+                return outcome(table, dt, PartitionOutcome.Action.NOT_REGISTERED, inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0,
+                        current, steps, started);
+            }
+            case ELSEWHERE -> {
+                LOG.warn("Compaction leaves {} dt={} alone: the metastore points at {}, none of its folders", table.tableName(), dt,
+                        registered.orElse("?"));
+                return outcome(table, dt, PartitionOutcome.Action.ELSEWHERE, inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0,
+                        current, steps, started);
+            }
+            case BEHIND -> {
+                metastore.switchLocation(table, dt, registered.orElseThrow(), normalize(current));
+                steps.add("switched the metastore from " + registered.orElseThrow() + " to " + PartitionLayout.generationName(state.current())
+                        + ", which an interrupted run had put in place");
+            }
+            case IN_STEP -> {
+                // nothing to confirm
+            }
+        }
+        // the metastore points at the current generation: every older one is retired from now on
+        for (int generation : state.unconfirmed()) {
+            layout.markRetired(table, dt, generation, clock.instant());
+            steps.add("retired " + PartitionLayout.generationName(generation));
+        }
+        deleteDue(table, dt, current, steps);
+
+        if (!worth) {
+            List<FileStatus> files = layout.dataFiles(current);
+            long bytes = files.stream().mapToLong(FileStatus::getLen).sum();
+            return outcome(table, dt, files.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
+                    files.size(), files.size(), bytes, bytes, 0, 0, current, steps, started);
+        }
+        return compact(table, dt, state, current, inputs, steps, started, fileSystem);
+    }
+
+    private PartitionOutcome compact(TableDefinition table, String dt, PartitionState state, Path current, List<FileStatus> inputs,
+            List<String> steps, long started, FileSystem fileSystem) throws Exception {
+        int generation = state.nextGeneration();
+        Path target = layout.generationFolder(table, dt, generation);
+        Path staging = stagingFolder(layout, table, dt);
+        fileSystem.delete(staging, true);
+        Path written = new Path(staging, "written");
+        Path staged = new Path(staging, PartitionLayout.generationName(generation));
+        long inputBytes = inputs.stream().mapToLong(FileStatus::getLen).sum();
+        int outputs = TargetFiles.outputFiles(inputBytes, targetFileSize);
+        RowKeys keys = RowKeys.of(table);
+        StructType schema = dataSchema(table);
+        String[] inputPaths = inputs.stream().map(file -> file.getPath().toString()).toArray(String[]::new);
+        org.apache.spark.sql.Column[] order = keys.sortColumns().stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new);
+        LOG.info("Compacting {} dt={}: {} file(s), {} bytes, into {} file(s) sorted by {} ({})", table.tableName(), dt, inputs.size(),
+                inputBytes, outputs, keys.timeColumn(), PartitionLayout.generationName(generation));
+
+        // contiguous time ranges, one per output file: their min/max statistics do not overlap
+        spark.read().schema(schema).parquet(inputPaths)
+                .repartitionByRange(outputs, order)
+                .sortWithinPartitions(order)
+                .write().mode(SaveMode.Overwrite).parquet(written.toString());
+        fileSystem.mkdirs(staged);
+        List<FileStatus> parts = layout.dataFiles(written).stream().filter(file -> file.getPath().getName().endsWith(".parquet")).toList();
+        List<Path> outputsStaged = new ArrayList<>();
+        for (int index = 0; index < parts.size(); index++) {
+            Path destination = new Path(staged, String.format("%s%04d-%05d.snappy.parquet", PartitionLayout.COMPACTED_PREFIX, generation, index));
+            if (!fileSystem.rename(parts.get(index).getPath(), destination)) {
+                throw new IOException("Cannot stage " + parts.get(index).getPath() + " as " + destination);
+            }
+            outputsStaged.add(destination);
+        }
+        Set<String> sources = new HashSet<>(layout.sources(current));
+        inputs.forEach(file -> sources.add(file.getPath().getName()));
+        layout.writeSources(staged, sources);
+        hook.reached(Step.STAGED, table, dt);
+
+        long rows;
+        try {
+            rows = verify(table, dt, schema, keys, inputPaths, staged);
+        }
+        catch (VerificationFailedException e) {
+            fileSystem.delete(staging, true);
+            throw e;
+        }
+        hook.reached(Step.VERIFIED, table, dt);
+
+        Set<String> inputNames = inputs.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
+        List<String> late = layout.locked(table, dt, () -> {
+            List<FileStatus> now = layout.dataFiles(current);
+            Set<String> present = now.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
+            List<String> vanished = inputNames.stream().filter(name -> !present.contains(name)).sorted().toList();
+            if (!vanished.isEmpty()) {
+                throw new IOException("Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: " + vanished.size()
+                        + " of its files vanished meanwhile (e.g. " + vanished.get(0) + ")");
+            }
+            List<String> copied = new ArrayList<>();
+            for (FileStatus file : now) {
+                if (inputNames.contains(file.getPath().getName())) {
+                    continue;
+                }
+                // a batch committed into the old location after the rewrite read it: its file comes along unchanged
+                Path copy = new Path(staged, file.getPath().getName());
+                if (!FileUtil.copy(fileSystem, file.getPath(), fileSystem, copy, false, true, fileSystem.getConf())
+                        || fileSystem.getFileStatus(copy).getLen() != file.getLen()) {
+                    throw new IOException("Cannot carry the late file " + file.getPath() + " over to " + copy);
+                }
+                copied.add(file.getPath().getName());
+            }
+            fileSystem.mkdirs(target.getParent());
+            if (fileSystem.exists(target)) {
+                throw new IOException("Cannot put " + staged + " in place: " + target + " exists already");
+            }
+            if (!fileSystem.rename(staged, target)) {
+                throw new IOException("Cannot put " + staged + " in place as " + target + " (rename failed)");
+            }
+            try {
+                hook.reached(Step.RENAMED, table, dt);
+                metastore.switchLocation(table, dt, normalize(current), normalize(target));
+                hook.reached(Step.SWITCHED, table, dt);
+            }
+            catch (IOException | RuntimeException e) {
+                throw e;
+            }
+            catch (Exception e) {
+                throw new IOException(e);
+            }
+            return copied;
+        });
+        layout.markRetired(table, dt, state.current(), clock.instant());
+        fileSystem.delete(staging, true);
+        long outputBytes = 0;
+        for (Path output : outputsStaged) {
+            outputBytes += fileSystem.getFileStatus(new Path(target, output.getName())).getLen();
+        }
+        steps.add("compacted " + inputs.size() + " file(s) into " + outputsStaged.size() + " in " + PartitionLayout.generationName(generation)
+                + (late.isEmpty() ? "" : ", with " + late.size() + " late file(s) carried over"));
+        LOG.info("Compacted {} dt={}: {} file(s), {} bytes -> {} file(s), {} bytes, {} rows, verified; now at {}", table.tableName(), dt,
+                inputs.size(), inputBytes, outputsStaged.size(), outputBytes, rows, target);
+        // with no grace (a benchmark, a test), the old files go at once
+        deleteDue(table, dt, target, steps);
+        return outcome(table, dt, PartitionOutcome.Action.COMPACTED, inputs.size(), outputsStaged.size() + late.size(), inputBytes, outputBytes,
+                rows, late.size(), target, steps, started);
+    }
+
+    /**
+     * Checks that the staged files hold exactly the rows of the inputs: as many rows, the same ids
+     * each as often, and the same sum of row hashes. Returns the row count.
+     */
+    private long verify(TableDefinition table, String dt, StructType schema, RowKeys keys, String[] inputPaths, Path staged)
+            throws VerificationFailedException {
+        Dataset<Row> before = spark.read().schema(schema).parquet(inputPaths);
+        Dataset<Row> after = spark.read().schema(schema).parquet(staged.toString());
+        org.apache.spark.sql.Column rowHash = xxhash64(java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new)).cast(DataTypes.createDecimalType(20, 0));
+        Row beforeFigures = before.agg(count(lit(1)), sum(rowHash)).first();
+        Row afterFigures = after.agg(count(lit(1)), sum(rowHash)).first();
+        org.apache.spark.sql.Column[] ids = keys.idColumns().stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new);
+        Dataset<Row> missing = before.select(ids).exceptAll(after.select(ids));
+        Dataset<Row> added = after.select(ids).exceptAll(before.select(ids));
+        long missingCount = missing.count();
+        long addedCount = added.count();
+        long rowsBefore = beforeFigures.getLong(0);
+        long rowsAfter = afterFigures.getLong(0);
+        boolean sameContent = java.util.Objects.equals(beforeFigures.get(1), afterFigures.get(1));
+        if (rowsBefore != rowsAfter || missingCount > 0 || addedCount > 0 || !sameContent) {
+            String message = "Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: the new files hold " + rowsAfter
+                    + " row(s), the old ones " + rowsBefore + "; " + missingCount + " id(s) missing" + sample(missing, missingCount) + ", "
+                    + addedCount + " added" + sample(added, addedCount) + (sameContent ? "" : ", row contents differ")
+                    + "; the partition is unchanged";
+            throw new VerificationFailedException(message);
+        }
+        return rowsBefore;
+    }
+
+    private static String sample(Dataset<Row> ids, long count) {
+        if (count == 0) {
+            return "";
+        }
+        return " (e.g. " + ids.limit(3).collectAsList().stream().map(row -> row.mkString("/")).toList() + ")";
+    }
+
+    /**
+     * Deletes the retired generations whose grace has passed. Only files whose rows the current
+     * generation holds (it lists them among its sources, or has them by name) are deleted; anything
+     * else is kept and reported.
+     */
+    private void deleteDue(TableDefinition table, String dt, Path current, List<String> steps) throws IOException {
+        FileSystem fileSystem = layout.fileSystem();
+        PartitionState state = layout.state(table, dt);
+        Instant now = clock.instant();
+        SortedSet<Integer> deletable = state.deletable(now, deleteGrace);
+        if (!deletable.isEmpty()) {
+            Set<String> accounted = new HashSet<>(layout.sources(current));
+            layout.dataFiles(current).forEach(file -> accounted.add(file.getPath().getName()));
+            for (int generation : deletable) {
+                Path folder = layout.generationFolder(table, dt, generation);
+                List<FileStatus> files = layout.dataFiles(folder);
+                List<String> unaccounted = files.stream().map(file -> file.getPath().getName()).filter(name -> !accounted.contains(name))
+                        .sorted().toList();
+                if (generation == 0) {
+                    for (FileStatus file : files) {
+                        if (accounted.contains(file.getPath().getName())) {
+                            fileSystem.delete(file.getPath(), false);
+                        }
+                    }
+                }
+                else if (unaccounted.isEmpty()) {
+                    fileSystem.delete(folder, true);
+                }
+                if (!unaccounted.isEmpty()) {
+                    LOG.warn("Kept {} file(s) of retired {} of {} dt={} that no compaction took over, e.g. {}", unaccounted.size(),
+                            PartitionLayout.generationName(generation), table.tableName(), dt, unaccounted.get(0));
+                    steps.add("kept " + unaccounted.size() + " file(s) of " + PartitionLayout.generationName(generation)
+                            + " that no compaction took over");
+                    continue;
+                }
+                layout.removeRetiredMarker(table, dt, generation);
+                steps.add("deleted " + PartitionLayout.generationName(generation) + " (retired at " + state.retiredAt().get(generation) + ")");
+                LOG.info("Deleted retired {} of {} dt={} ({} file(s), retired at {})", PartitionLayout.generationName(generation),
+                        table.tableName(), dt, files.size(), state.retiredAt().get(generation));
+            }
+        }
+        for (int generation : state.staleMarkers()) {
+            layout.removeRetiredMarker(table, dt, generation);
+        }
+    }
+
+    static List<TargetFiles.InputFile> inputFiles(List<FileStatus> files) {
+        return files.stream().map(file -> new TargetFiles.InputFile(file.getPath().getName(), file.getLen())).toList();
+    }
+
+    /** The table's data columns as the files hold them (the partition column is the folder's). */
+    public static StructType dataSchema(TableDefinition table) {
+        StructType schema = new StructType();
+        for (Column column : table.columns()) {
+            schema = schema.add(LakeSchemas.field(column));
+        }
+        return schema;
+    }
+
+    static String normalize(Path path) {
+        return path.toString();
+    }
+
+    static String normalize(String location) {
+        return new Path(location).toString();
+    }
+
+    private PartitionOutcome outcome(TableDefinition table, String dt, PartitionOutcome.Action action, int filesBefore, int filesAfter,
+            long bytesBefore, long bytesAfter, long rows, int late, Path location, List<String> steps, long started) {
+        return new PartitionOutcome(table.tableName(), dt, action, filesBefore, filesAfter, bytesBefore, bytesAfter, rows, late,
+                location.toString(), steps, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Totals of several outcomes, for a job's answer. */
+    static Map<String, Object> totals(List<PartitionOutcome> outcomes) {
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("partitions", outcomes.size());
+        totals.put("compacted", outcomes.stream().filter(outcome -> outcome.action() == PartitionOutcome.Action.COMPACTED).count());
+        totals.put("files_before", outcomes.stream().filter(outcome -> outcome.action() == PartitionOutcome.Action.COMPACTED)
+                .mapToLong(PartitionOutcome::filesBefore).sum());
+        totals.put("files_after", outcomes.stream().filter(outcome -> outcome.action() == PartitionOutcome.Action.COMPACTED)
+                .mapToLong(PartitionOutcome::filesAfter).sum());
+        totals.put("rows", outcomes.stream().mapToLong(PartitionOutcome::rows).sum());
+        return totals;
+    }
+}
