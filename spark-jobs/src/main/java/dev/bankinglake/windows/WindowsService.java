@@ -215,9 +215,9 @@ public final class WindowsService implements AutoCloseable {
             if (outcome != null) {
                 finalWindows.addAndGet(outcome.finalWindows());
                 BATCH_LOG.info("windows batch {}: {} input, {} late, {} open updates, {} final windows ({} files, {} already present), "
-                                + "watermark {}, {} ms (plan and state to the updates written {} ms)", progress.batchId(), progress.numInputRows(),
+                                + "watermark {}, {} ms (plan and state to the updates written {} ms; {})", progress.batchId(), progress.numInputRows(),
                         dropped, outcome.openUpdates(), outcome.finalWindows(), outcome.filesRenamed(), outcome.filesAlreadyPresent(),
-                        watermark.get(), progress.batchDuration(), outcome.duration().toMillis());
+                        watermark.get(), progress.batchDuration(), outcome.duration().toMillis(), new java.util.TreeMap<>(progress.durationMs()));
             }
             else if (dropped > 0) {
                 BATCH_LOG.info("windows batch {}: {} late", progress.batchId(), dropped);

@@ -1,0 +1,578 @@
+package dev.bankinglake.presto.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bankinglake.contract.EventType;
+import dev.bankinglake.lake.bench.SampleEvents;
+import dev.bankinglake.stack.LocalStack;
+import dev.bankinglake.stack.LocalStackExtension;
+import dev.bankinglake.stack.RequiresServices;
+import dev.bankinglake.stack.Service;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Live windows over the real stack: the built API and the built lake service, each in its own JVM on
+ * this test's own topic, lake root, checkpoints and Hive database, with short windows (10 s buckets,
+ * 20 s trade windows sliding by 10 s, a 2 s watermark delay) so that windows close within seconds.
+ */
+@ExtendWith(LocalStackExtension.class)
+@RequiresServices({Service.KAFKA, Service.HDFS, Service.METASTORE, Service.PRESTO})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveWindowsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final long BUCKET_MS = 10_000;
+    private static final long SLIDE_MS = 10_000;
+    private static final int WINDOWS_PER_TRADE = 2;
+    private static final int SQL_MAX_ROWS = 50;
+    private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+
+    private static LocalStack stack;
+    private static String run;
+    private static String topic;
+    private static String database;
+    private static ServiceProcess api;
+    private static ServiceProcess lake;
+    private static KafkaProducer<String, String> producer;
+    private static final List<String> figures = new ArrayList<>();
+
+    @BeforeAll
+    static void startApiAndLakeService(LocalStack localStack) throws Exception {
+        stack = localStack;
+        run = "windows_" + UUID.randomUUID().toString().substring(0, 8);
+        topic = "it-" + run.replace('_', '-');
+        database = run;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer = new KafkaProducer<>(properties);
+
+        Path repo = stack.repoRoot();
+        int apiPort = freePort();
+        Map<String, String> apiEnvironment = new HashMap<>(Map.of("API_PORT", String.valueOf(apiPort), "API_HOST", "127.0.0.1",
+                "KAFKA_BOOTSTRAP", stack.kafkaBootstrap(), "EVENTS_TOPIC", topic));
+        api = new ServiceProcess(run + "-api", repo.resolve("api"), "lake-api", "dev.bankinglake.api.ApiServer", List.of("-Xmx256m"),
+                apiEnvironment, apiPort);
+
+        int lakePort = freePort();
+        Map<String, String> lakeEnvironment = new HashMap<>(stack.environment());
+        // on-demand jobs over MQTT are another test's business
+        lakeEnvironment.keySet().removeIf(name -> name.startsWith("MQTT"));
+        String root = stack.hdfsUri() + "/it/" + run;
+        lakeEnvironment.putAll(Map.ofEntries(
+                Map.entry("EVENTS_TOPIC", topic),
+                Map.entry("LAKE_ROOT", root + "/lake"),
+                Map.entry("CHECKPOINT_DIR", root + "/checkpoint"),
+                Map.entry("HIVE_DATABASE", database),
+                Map.entry("LAKE_SERVICE_PORT", String.valueOf(lakePort)),
+                Map.entry("PRESTO_URL", "http://127.0.0.1:" + stack.environment().get("PRESTO_PORT")),
+                Map.entry("SPARK_MASTER", "local[2]"),
+                Map.entry("TRIGGER_INTERVAL", "500 ms"),
+                Map.entry("WATERMARK_DELAY", "2 seconds"),
+                Map.entry("WINDOW_BUCKET", BUCKET_MS / 1000 + " seconds"),
+                Map.entry("TRADE_WINDOW", WINDOWS_PER_TRADE * SLIDE_MS / 1000 + " seconds"),
+                Map.entry("TRADE_SLIDE", SLIDE_MS / 1000 + " seconds"),
+                Map.entry("WINDOWS_TOPIC", topic + "-windows"),
+                Map.entry("ANALYTICS_SQL_MAX_ROWS", String.valueOf(SQL_MAX_ROWS)),
+                Map.entry("ANALYTICS_SQL_TIMEOUT", "3 seconds"),
+                Map.entry("SPARK_LOCAL_IP", "127.0.0.1")));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx768m"));
+        for (String line : Files.readAllLines(repo.resolve("spark-jobs/jvm-options.txt"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                jvm.add(line.trim());
+            }
+        }
+        lake = new ServiceProcess(run + "-lake", repo.resolve("spark-jobs"), "lake-spark-jobs", "dev.bankinglake.service.LakeService", jvm,
+                lakeEnvironment, lakePort);
+        api.start();
+        lake.start();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (lake != null) {
+            lake.stop();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        figures.forEach(line -> System.out.println("figures: " + line));
+    }
+
+    // ------------------------------------------------------------------ the stream
+
+    @Test
+    @Order(1)
+    void theStreamDeliversTheUpdateOfAnEventWithinThreeSecondsOfTheApisAnswer() throws Exception {
+        JsonNode health = json(lake.get("/health"));
+        assertThat(health.path("queries").path("windows").asText()).isEqualTo("active");
+        try (EventStream stream = EventStream.open(lake.url() + "/analytics/stream")) {
+            await("the stream's first pipeline event").atMost(Duration.ofSeconds(30)).until(() -> stream.count("pipeline") > 0);
+            assertThat(api.post("/open_account/", "{\"user_id\": \"sse\", \"full_name\": \"Sam Sender\"}").statusCode()).isEqualTo(201);
+            await("the windows query to emit the account opening").atMost(Duration.ofMinutes(2))
+                    .until(() -> stream.windows().anyMatch(update -> update.path("key").asText().equals("open_account")));
+
+            long sentAt = System.nanoTime();
+            HttpResponse<String> deposit = api.post("/deposit/", "{\"user_id\": \"sse\", \"amount\": \"12.34\"}");
+            long answeredAt = System.nanoTime();
+            assertThat(deposit.statusCode()).isIn(200, 201);
+            AtomicReference<EventStream.Event> update = new AtomicReference<>();
+            await("the deposit's window update on the stream").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        stream.events().stream().filter(event -> event.name().equals("window") && event.receivedAt() >= sentAt
+                                && event.data().path("key").asText().equals("make_deposit")).findFirst().ifPresent(update::set);
+                        return update.get() != null;
+                    });
+            double seconds = (update.get().receivedAt() - answeredAt) / 1e9;
+            figures.add(String.format("API 200 to the window update on /analytics/stream: %.2f s", seconds));
+            assertThat(seconds).as("seconds from the API's 200 to the update on the stream").isLessThanOrEqualTo(3.0);
+            assertThat(update.get().data().path("figures").path("total_amount").decimalValue()).isEqualByComparingTo("12.34");
+            assertThat(update.get().data().path("final").asBoolean()).isFalse();
+        }
+    }
+
+    // ------------------------------------------------------------------ read-only SQL
+
+    @Test
+    @Order(2)
+    void sqlRefusesWritesCapsRowsAndStopsALongQuery() throws Exception {
+        await("the window tables in the metastore").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> sql("select count(*) from event_counts").statusCode() == 200);
+        Map<String, String> writes = Map.of(
+                "INSERT", "insert into event_counts select * from event_counts",
+                "CREATE", "create table windows_copy as select * from event_counts",
+                "DROP", "drop table event_counts",
+                "DELETE", "delete from event_counts");
+        for (Map.Entry<String, String> write : writes.entrySet()) {
+            HttpResponse<String> answer = sql(write.getValue());
+            assertThat(answer.statusCode()).as("%s: %s", write.getKey(), answer.body()).isEqualTo(400);
+            assertThat(json(answer).path("error").asText()).as(write.getKey()).startsWith("Presto refused the query: Access Denied: Cannot");
+        }
+        HttpResponse<String> typo = sql("selec 1");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(json(typo).path("error").asText()).contains("mismatched input 'selec'");
+
+        JsonNode capped = json(sql("select x from unnest(sequence(1, 500)) as t(x) order by x"));
+        assertThat(capped.path("rows")).hasSize(SQL_MAX_ROWS);
+        assertThat(capped.path("truncated").asBoolean()).isTrue();
+        assertThat(capped.path("rows").get(0).path("x").asLong()).isEqualTo(1);
+
+        long started = System.nanoTime();
+        HttpResponse<String> endless = sql("select count(*) from unnest(sequence(1, 10000)) a(x) cross join unnest(sequence(1, 10000)) b(y) "
+                + "cross join unnest(sequence(1, 10000)) c(z)");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        figures.add(String.format("a query past the 3 s limit answered 400 after %.1f s: %s", seconds, json(endless).path("error").asText()));
+        assertThat(endless.statusCode()).isEqualTo(400);
+        assertThat(json(endless).path("error").asText()).contains("exceeded").contains("3.00s");
+        assertThat(seconds).isLessThan(30);
+
+        await("the deposit in cash_transactions").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> json(lake.get("/analytics/tables/cash_transactions?limit=1")).path("rows").size() == 1);
+        JsonNode newest = json(lake.get("/analytics/tables/cash_transactions?limit=1"));
+        assertThat(newest.path("rows").get(0).path("user_id").asText()).isEqualTo("sse");
+        assertThat(newest.path("rows").get(0).path("event_time").asText()).endsWith("Z");
+        assertThat(lake.get("/analytics/tables/cash_transactions?limit=x").statusCode()).isEqualTo(400);
+    }
+
+    // ------------------------------------------------------------------ late data
+
+    @Test
+    @Order(3)
+    void anEventOlderThanTheWatermarkIsInItsRawTableAndCountedLate() throws Exception {
+        long lateBefore = json(lake.get("/pipeline")).path("windows").path("late_rows").asLong();
+        assertThat(json(lake.get("/pipeline")).path("windows").path("watermark").asText()).as("a watermark is set").isNotEmpty();
+        String eventId = UUID.randomUUID().toString();
+        ObjectNode late = new SampleEvents(11).event(EventType.MAKE_DEPOSIT, eventId, Instant.now().minus(Duration.ofMinutes(5)));
+        producer.send(new ProducerRecord<>(topic, SampleEvents.toJson(late))).get();
+        // a fresh event right after it moves the stream on
+        api.get("/return_price");
+
+        await("the late event in the late count of /pipeline").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> json(lake.get("/pipeline")).path("windows").path("late_rows").asLong() >= lateBefore + 1);
+        String metrics = lake.get("/metrics").body();
+        assertThat(metrics).containsPattern("(?m)^lake_windows_late_rows_total(\\{[^}]*\\})? [1-9]");
+        await("the late event in cash_transactions").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> count("select count(*) from " + table("cash_transactions") + " where event_id = '" + eventId + "'") == 1);
+        Instant bucket = Instant.ofEpochMilli(Instant.parse(late.path("event_time").asText()).toEpochMilli() / BUCKET_MS * BUCKET_MS);
+        JsonNode windows = json(lake.get("/analytics/counts?event_type=make_deposit&from=" + bucket + "&to=" + bucket.plusMillis(BUCKET_MS)));
+        assertThat(windows.path("windows")).as("no window holds the late event").isEmpty();
+    }
+
+    // ------------------------------------------------------------------ the dashboard
+
+    @Test
+    @Order(4)
+    void theDashboardShowsTheLiveWindowOfAnEventTheTestSent() throws Exception {
+        assertThat(CHROMEDRIVER).as("chromedriver (Debian package chromium-driver; scripts/setup.sh installs it)").isExecutable();
+        assertThat(CHROMIUM).as("chromium (Debian package chromium; scripts/setup.sh installs it)").isExecutable();
+        Path profile = Files.createTempDirectory("lake-dashboard-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(lake.url() + "/");
+            await("the dashboard to show the pipeline").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> browser.findElement(By.id("phase")).getText().equals("running"));
+            String asset = "browser_" + UUID.randomUUID().toString().substring(0, 8);
+            ObjectNode trade = new SampleEvents(13).event(EventType.BUY_ASSET, Instant.now());
+            trade.put("asset_name", asset);
+            producer.send(new ProducerRecord<>(topic, SampleEvents.toJson(trade))).get();
+            await("the dashboard to show the trade's live window").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !browser.findElements(By.cssSelector("#windows tr[data-table='trade_windows'][data-key='" + asset + "']")).isEmpty());
+            String row = browser.findElement(By.cssSelector("#windows tr[data-table='trade_windows'][data-key='" + asset + "']")).getText();
+            assertThat(row).contains("trades 1").contains("units_bought " + trade.path("number_of").asLong());
+            Object chartAssets = ((JavascriptExecutor) browser).executeScript(
+                    "return window.lakeDashboard.tradesChart.data.datasets.map(function (d) { return d.label; });");
+            assertThat(((List<?>) chartAssets).stream().map(String::valueOf).toList()).contains(asset);
+            assertThat(browser.findElement(By.cssSelector("#queries tr[data-query='windows']")).getText()).contains("active");
+            Path screenshot = Paths.get("target", "it-logs", "dashboard.png");
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
+            figures.add("dashboard screenshot: " + screenshot.toAbsolutePath());
+        }
+        finally {
+            browser.quit();
+        }
+    }
+
+    // ------------------------------------------------------------------ final windows = a recount of the raw tables
+
+    @Test
+    @Order(5)
+    void finalWindowsEqualAPrestoRecountOfTheRawTablesAndAreHeldOnceAfterAKillNine() throws Exception {
+        String[] users = {"ann", "bob", "cid"};
+        for (String user : users) {
+            assertThat(api.post("/open_account/", "{\"user_id\": \"" + user + "\", \"full_name\": \"User " + user + "\"}").statusCode()).isEqualTo(201);
+            assertThat(api.post("/deposit/", "{\"user_id\": \"" + user + "\", \"amount\": \"100000\"}").statusCode()).isIn(200, 201);
+        }
+        Instant from = Instant.ofEpochMilli((System.currentTimeMillis() / BUCKET_MS + 1) * BUCKET_MS);
+        await("the first bucket of the mix to begin").atMost(Duration.ofSeconds(15)).until(() -> !Instant.now().isBefore(from));
+
+        // a known mix through the API for about 30 s; the lake service is killed -9 and started again in the middle
+        Random random = new Random(10);
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        ScheduledExecutorService mix = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger ticks = new AtomicInteger();
+        mix.scheduleAtFixedRate(() -> {
+            if (ticks.incrementAndGet() > 120 || failure.get() != null) {
+                return;
+            }
+            try {
+                String user = users[random.nextInt(users.length)];
+                String asset = random.nextBoolean() ? "stock_a" : "bond_a";
+                HttpResponse<String> answer = switch (random.nextInt(5)) {
+                    case 0 -> api.post("/deposit/", "{\"user_id\": \"" + user + "\", \"amount\": \"" + (1 + random.nextInt(500)) + "." + random.nextInt(10) + "5\"}");
+                    case 1 -> api.post("/withdraw/", "{\"user_id\": \"" + user + "\", \"amount\": \"" + (1 + random.nextInt(20)) + ".10\"}");
+                    case 2 -> api.post("/buy_asset/", "{\"user_id\": \"" + user + "\", \"asset_name\": \"" + asset + "\", \"number_of\": " + (1 + random.nextInt(3)) + "}");
+                    case 3 -> api.post("/sell_asset/", "{\"user_id\": \"" + user + "\", \"asset_name\": \"" + asset + "\", \"number_of\": 1}");
+                    default -> api.get("/return_asset_price/" + asset);
+                };
+                if (answer.statusCode() < 300) {
+                    accepted.incrementAndGet();
+                }
+            }
+            catch (Exception e) {
+                failure.compareAndSet(null, e);
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+        try {
+            await("half of the mix").atMost(Duration.ofMinutes(1)).until(() -> ticks.get() >= 50);
+            long killedAt = System.nanoTime();
+            lake.kill();
+            lake.start();
+            figures.add(String.format("kill -9 of the lake service mid-run, healthy again after %.1f s", (System.nanoTime() - killedAt) / 1e9));
+            await("the whole mix").atMost(Duration.ofMinutes(2)).until(() -> ticks.get() > 120 || failure.get() != null);
+        }
+        finally {
+            mix.shutdownNow();
+        }
+        assertThat(failure.get()).as("requests of the mix").isNull();
+        Instant to = Instant.ofEpochMilli((System.currentTimeMillis() / BUCKET_MS + 1) * BUCKET_MS);
+        figures.add("mix: " + accepted.get() + " accepted requests from " + from + " to " + to);
+
+        // price lookups after the mix move the watermark past the last window
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                api.get("/return_price");
+            }
+            catch (Exception e) {
+                failure.compareAndSet(null, e);
+            }
+        }, 0, 500, TimeUnit.MILLISECONDS);
+        try {
+            String range = "from=" + from + "&to=" + to;
+            await("every window from " + from + " to " + to + " final, and equal to a Presto recount of the raw tables")
+                    .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        JsonNode counts = json(lake.get("/analytics/counts?" + range));
+                        JsonNode trades = json(lake.get("/analytics/trades?" + range));
+                        assertThat(counts.path("open_windows").asLong() + trades.path("open_windows").asLong()).as("open windows").isZero();
+                        assertThat(windowsOf(counts, "event_type", "events", "total_amount")).isEqualTo(recountEvents(from, to));
+                        assertThat(windowsOf(trades, "asset_name", "trades", "units_bought", "units_sold", "value_bought", "value_sold",
+                                "avg_unit_price", "min_unit_price", "max_unit_price")).isEqualTo(recountTrades(from, to));
+                    });
+        }
+        finally {
+            heartbeat.shutdownNow();
+        }
+        JsonNode counts = json(lake.get("/analytics/counts?from=" + from + "&to=" + to));
+        figures.add("final windows compared with the recount: " + counts.path("windows").size() + " event_counts, "
+                + json(lake.get("/analytics/trades?from=" + from + "&to=" + to)).path("windows").size() + " trade_windows");
+        assertThat(counts.path("windows").size()).as("buckets x event types of the mix").isGreaterThan(6);
+
+        for (String[] table : new String[][] {{"event_counts", "event_type"}, {"trade_windows", "asset_name"}}) {
+            assertThat(count("select count(*) from (select window_start, " + table[1] + " from " + table(table[0]) + " group by 1, 2 having count(*) > 1)"))
+                    .as("windows of %s held more than once", table[0]).isZero();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            ConfigResource windowsTopic = new ConfigResource(ConfigResource.Type.TOPIC, topic + "-windows");
+            assertThat(admin.describeConfigs(List.of(windowsTopic)).all().get().get(windowsTopic).get("cleanup.policy").value())
+                    .isEqualTo("compact");
+        }
+    }
+
+    /** window start (epoch ms) | key -> the figures, as text, of the windows of a route's answer; every one must be final. */
+    private static Map<String, List<String>> windowsOf(JsonNode answer, String keyColumn, String... figureNames) {
+        Map<String, List<String>> windows = new TreeMap<>();
+        for (JsonNode window : answer.path("windows")) {
+            assertThat(window.path("final").asBoolean()).as("final: %s", window).isTrue();
+            List<String> values = new ArrayList<>();
+            for (String figure : figureNames) {
+                values.add(figure + "=" + text(window.path(figure)));
+            }
+            windows.put(Instant.parse(window.path("window_start").asText()).toEpochMilli() + "|" + window.path(keyColumn).asText(), values);
+        }
+        return windows;
+    }
+
+    private static Map<String, List<String>> recountEvents(Instant from, Instant to) throws Exception {
+        String amountTypes = "'make_deposit', 'make_withdrawal', 'buy_asset', 'sell_asset'";
+        String events = String.join(" union all ", List.of("asset_prices", "account_status", "asset_transactions", "cash_transactions").stream()
+                .map(name -> "select event_type, event_time, " + (name.equals("account_status") ? "cast(null as decimal(18,2))" : "amount")
+                        + " as amount from " + table(name)).toList());
+        String sql = "select cast(floor(to_unixtime(event_time) * 1000 / " + BUCKET_MS + ") * " + BUCKET_MS + " as bigint) as bucket, event_type, "
+                + "count(*) as events, sum(case when event_type in (" + amountTypes + ") then amount end) as total_amount "
+                + "from (" + events + ") where to_unixtime(event_time) >= " + from.getEpochSecond() + " and to_unixtime(event_time) < "
+                + to.getEpochSecond() + " group by 1, 2";
+        Map<String, List<String>> windows = new TreeMap<>();
+        query(sql, row -> windows.put(row.getLong("bucket") + "|" + row.getString("event_type"),
+                List.of("events=" + row.getLong("events"), "total_amount=" + money(row.getBigDecimal("total_amount")))));
+        return windows;
+    }
+
+    private static Map<String, List<String>> recountTrades(Instant from, Instant to) throws Exception {
+        String start = "cast(floor(to_unixtime(event_time) * 1000 / " + SLIDE_MS + ") * " + SLIDE_MS + " - i * " + SLIDE_MS + " as bigint)";
+        String windows = "select " + start + " as window_start, asset_name, event_type, number_of, amount, unit_price from "
+                + table("asset_transactions") + " cross join unnest(sequence(0, " + (WINDOWS_PER_TRADE - 1) + ")) as k(i)";
+        String sql = "select window_start, asset_name, count(*) as trades, "
+                + "coalesce(sum(case when event_type = 'buy_asset' then number_of end), 0) as units_bought, "
+                + "coalesce(sum(case when event_type = 'sell_asset' then number_of end), 0) as units_sold, "
+                + "coalesce(sum(case when event_type = 'buy_asset' then amount end), 0) as value_bought, "
+                + "coalesce(sum(case when event_type = 'sell_asset' then amount end), 0) as value_sold, "
+                + "sum(unit_price) as sum_unit_price, min(unit_price) as min_unit_price, max(unit_price) as max_unit_price "
+                + "from (" + windows + ") where window_start >= " + from.toEpochMilli() + " and window_start < " + to.toEpochMilli()
+                + " group by 1, 2";
+        Map<String, List<String>> recount = new TreeMap<>();
+        query(sql, row -> {
+            long trades = row.getLong("trades");
+            BigDecimal average = row.getBigDecimal("sum_unit_price").divide(BigDecimal.valueOf(trades), 2, RoundingMode.HALF_UP);
+            recount.put(row.getLong("window_start") + "|" + row.getString("asset_name"), List.of("trades=" + trades,
+                    "units_bought=" + row.getLong("units_bought"), "units_sold=" + row.getLong("units_sold"),
+                    "value_bought=" + money(row.getBigDecimal("value_bought")), "value_sold=" + money(row.getBigDecimal("value_sold")),
+                    "avg_unit_price=" + money(average), "min_unit_price=" + money(row.getBigDecimal("min_unit_price")),
+                    "max_unit_price=" + money(row.getBigDecimal("max_unit_price"))));
+        });
+        return recount;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String text(JsonNode value) {
+        if (value.isNull() || value.isMissingNode()) {
+            return "null";
+        }
+        return value.isIntegralNumber() ? String.valueOf(value.asLong()) : money(value.decimalValue());
+    }
+
+    private static String money(BigDecimal value) {
+        return value == null ? "null" : value.setScale(2, RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    private static String table(String name) {
+        return "hive." + database + "." + name;
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet row) throws Exception;
+    }
+
+    private static void query(String sql, RowReader reader) throws Exception {
+        Properties properties = new Properties();
+        properties.put("user", "lake-it");
+        properties.put("timeZoneId", "UTC");
+        try (Connection connection = DriverManager.getConnection(stack.prestoJdbcUrl(), properties);
+                Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                reader.read(rows);
+            }
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        long[] value = new long[1];
+        query(sql, row -> value[0] = row.getLong(1));
+        return value[0];
+    }
+
+    private static HttpResponse<String> sql(String statement) throws Exception {
+        return lake.get("/analytics/sql?q=" + URLEncoder.encode(statement, StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A client of /analytics/stream that keeps every event it receives, with the time it arrived. */
+    private static final class EventStream implements AutoCloseable {
+        record Event(String name, JsonNode data, long receivedAt) {
+        }
+
+        private final List<Event> events = new CopyOnWriteArrayList<>();
+        private final InputStream body;
+        private final Thread reader;
+
+        private EventStream(InputStream body) {
+            this.body = body;
+            this.reader = new Thread(this::read, "sse-reader");
+            this.reader.setDaemon(true);
+            this.reader.start();
+        }
+
+        static EventStream open(String url) throws Exception {
+            HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new EventStream(response.body());
+        }
+
+        private void read() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                String name = null;
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("event:")) {
+                        name = line.substring("event:".length()).trim();
+                    }
+                    else if (line.startsWith("data:") && name != null) {
+                        events.add(new Event(name, JSON.readTree(line.substring("data:".length()).trim()), System.nanoTime()));
+                        name = null;
+                    }
+                }
+            }
+            catch (Exception e) {
+                // closed
+            }
+        }
+
+        List<Event> events() {
+            return events;
+        }
+
+        long count(String name) {
+            return events.stream().filter(event -> event.name().equals(name)).count();
+        }
+
+        java.util.stream.Stream<JsonNode> windows() {
+            return events.stream().filter(event -> event.name().equals("window")).map(Event::data);
+        }
+
+        @Override
+        public void close() throws Exception {
+            body.close();
+            reader.interrupt();
+        }
+    }
+}
