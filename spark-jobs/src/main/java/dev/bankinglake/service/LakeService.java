@@ -191,6 +191,9 @@ public final class LakeService {
             if (jobsConfig.mqttUri().isPresent()) {
                 mqtt = new MqttJobBridge(jobsConfig, jobs, clock, "lake-service-" + lock.holder().instanceId());
                 mqtt.start();
+                // every window update, open and final, also goes to MQTT for applications that listen there
+                MqttJobBridge bridge = mqtt;
+                windows.live().subscribe(updates -> updates.forEach(update -> bridge.publish(bridge.windowsTopic(), update.toJson(), 0)));
             }
 
             ShutdownHookManager.get().addShutdownHook(() -> shutdown(queries), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
