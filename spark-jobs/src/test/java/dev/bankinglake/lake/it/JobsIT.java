@@ -38,11 +38,12 @@ class JobsIT {
 
     private static Map<String, String> mqtt(LocalStack stack, LakeTestSupport lake) {
         return Map.of("MQTT_URI", stack.environment().get("MQTT_URI"), "MQTT_REQUEST_TOPIC", "it/" + lake.run + "/requests",
-                "MQTT_REPLY_TOPIC", "it/" + lake.run + "/replies");
+                "MQTT_REPLY_TOPIC", "it/" + lake.run + "/replies", "MQTT_WINDOWS_TOPIC", "it/" + lake.run + "/windows");
     }
 
     private static MqttTestClient mqttClient(LocalStack stack, LakeTestSupport lake) throws Exception {
-        return new MqttTestClient(stack.environment().get("MQTT_URI"), "it/" + lake.run + "/requests", "it/" + lake.run + "/replies");
+        return new MqttTestClient(stack.environment().get("MQTT_URI"), "it/" + lake.run + "/requests", "it/" + lake.run + "/replies",
+                "it/" + lake.run + "/windows");
     }
 
     @Test
@@ -55,6 +56,8 @@ class JobsIT {
             stream.awaitAllSent(Duration.ofMinutes(1));
             service.start();
             LakeAssertions.assertExactlyOnce(lake, stream, "service log " + service.log());
+            await("window updates on MQTT").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> mqtt.windowUpdates().stream().anyMatch(update -> update.has("window_start") && update.has("figures")));
 
             JsonNode overHttp = service.post("/jobs", "{\"job\": \"audit\", \"external_id\": \"http-1\"}");
             assertThat(overHttp.path("success").asBoolean()).as("answer %s", overHttp).isTrue();

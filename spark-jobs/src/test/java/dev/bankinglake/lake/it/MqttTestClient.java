@@ -21,14 +21,16 @@ final class MqttTestClient implements AutoCloseable {
     private final MqttClient client;
     private final String requestTopic;
     private final List<JsonNode> replies = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> windows = new CopyOnWriteArrayList<>();
 
-    MqttTestClient(String uri, String requestTopic, String replyTopic) throws Exception {
+    MqttTestClient(String uri, String requestTopic, String replyTopic, String windowsTopic) throws Exception {
         this.requestTopic = requestTopic;
         this.client = new MqttClient(uri, "lake-it-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         client.connect(options);
         client.subscribe(replyTopic, 1, (topic, message) -> replies.add(JSON.readTree(message.getPayload())));
+        client.subscribe(windowsTopic, 0, (topic, message) -> windows.add(JSON.readTree(message.getPayload())));
     }
 
     void send(String payload) throws Exception {
@@ -51,6 +53,11 @@ final class MqttTestClient implements AutoCloseable {
                     List<JsonNode> anonymous = replies.stream().filter(reply -> reply.path("external_id").isNull()).toList();
                     return anonymous.size() > seen ? anonymous.get(seen) : null;
                 }, reply -> reply != null);
+    }
+
+    /** Window updates received so far. */
+    List<JsonNode> windowUpdates() {
+        return List.copyOf(windows);
     }
 
     @Override
