@@ -1,6 +1,7 @@
 package dev.bankinglake.windows;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 import dev.bankinglake.contract.ColumnType;
 import dev.bankinglake.contract.EventField;
@@ -41,13 +42,19 @@ public final class WindowAggregation {
                         Encoders.row(WindowRows.outputSchema()), GroupStateTimeout.EventTimeTimeout());
     }
 
-    /** The fields the windows need of every valid event; money as the lake stores it. */
+    /**
+     * The fields the windows need of every message, money as the lake stores it, and whether it is a
+     * valid event; an invalid one has no event time, so the watermark neither moves for it nor counts
+     * it as late, and {@link WindowFunction} skips it. Deliberately no filter: Spark would push it
+     * below the validation's projections and evaluate the parse once per field it reads.
+     */
     static Dataset<Row> validEvents(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
+        Column valid = col(EventValidation.REASON).isNull();
         return EventValidation.validate(kafkaRows, schemaVersions)
-                .filter(col(EventValidation.REASON).isNull())
                 .select(
+                        valid.as(WindowFunction.VALID),
                         eventField(EventField.EVENT_TYPE).as(WindowFunction.EVENT_TYPE),
-                        col(EventValidation.EVENT_TIME).as(WindowFunction.EVENT_TIME),
+                        when(valid, col(EventValidation.EVENT_TIME)).as(WindowFunction.EVENT_TIME),
                         eventField(EventField.ASSET_NAME).as(WindowFunction.ASSET_NAME),
                         eventField(EventField.NUMBER_OF).as(WindowFunction.NUMBER_OF),
                         money(EventField.UNIT_PRICE).as(WindowFunction.UNIT_PRICE),

@@ -21,6 +21,7 @@ import org.apache.spark.sql.streaming.GroupState;
 final class WindowFunction implements FlatMapGroupsWithStateFunction<String, Row, OpenWindows, Row> {
     private static final long serialVersionUID = 1L;
 
+    static final String VALID = "valid";
     static final String EVENT_TYPE = "event_type";
     static final String EVENT_TIME = "event_time";
     static final String ASSET_NAME = "asset_name";
@@ -41,7 +42,10 @@ final class WindowFunction implements FlatMapGroupsWithStateFunction<String, Row
         OpenWindows windows = state.exists() ? state.get() : new OpenWindows();
         Set<WindowKey> touched = new LinkedHashSet<>();
         while (events.hasNext()) {
-            touched.addAll(windows.add(toEvent(events.next()), counts, trades));
+            Row event = events.next();
+            if (event.<Boolean>getAs(VALID)) {
+                touched.addAll(windows.add(toEvent(event), counts, trades));
+            }
         }
         List<WindowUpdate> updates = windows.emit(touched, state.getCurrentWatermarkMs());
         if (windows.isEmpty()) {
