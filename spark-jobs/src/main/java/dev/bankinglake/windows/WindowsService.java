@@ -43,6 +43,7 @@ public final class WindowsService implements AutoCloseable {
     public static final String POOL = "windows";
     private static final long STOP_WAIT_SECONDS = 60;
     private static final int MAX_RECENT_FINALS = 20_000;
+    private static final int MIN_PARTITIONS = 8;
 
     private final LakeServiceConfig lake;
     private final WindowsConfig config;
@@ -118,6 +119,8 @@ public final class WindowsService implements AutoCloseable {
                 .option("startingOffsets", "earliest")
                 .option("failOnDataLoss", "false")
                 .option("maxOffsetsPerTrigger", lake.maxOffsetsPerTrigger())
+                // short tasks: the ingest query's pool gets a free core soon after it asks for one
+                .option("minPartitions", MIN_PARTITIONS)
                 .load();
         Dataset<Row> windows = WindowAggregation.windows(events, lake.schemaVersions(), config.watermarkDelay(), config.countsSpec(),
                 config.tradesSpec());
