@@ -264,6 +264,10 @@ public final class Compactor {
         });
         layout.markRetired(table, dt, state.current(), clock.instant());
         fileSystem.delete(staging, true);
+        FileStatus[] otherDays = fileSystem.listStatus(staging.getParent());
+        if (otherDays.length == 0) {
+            fileSystem.delete(staging.getParent(), false);
+        }
         long outputBytes = 0;
         for (Path output : outputsStaged) {
             outputBytes += fileSystem.getFileStatus(new Path(target, output.getName())).getLen();
