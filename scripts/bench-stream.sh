@@ -9,11 +9,13 @@ Usage: scripts/bench-stream.sh [--help]
 Pre-loads BENCH_EVENTS events (a realistic mix of every event type, one malformed message per
 thousand) into a fresh topic, then
   1. runs the lake service (dev.bankinglake.service.LakeService) until it has written the whole
-     backlog into the lake tables and rejected_events, and
+     backlog into the lake tables and rejected_events, once with its live windows off
+     (WINDOWS_ENABLED=false) and once with them on (the default), and
   2. runs the prototype's design on the same backlog: four independent streaming queries, each
      reading the whole topic and keeping one table's event types, with Spark's plain file sink,
-and prints events/s of both and their ratio. Both write under BENCH_ROOT and register nothing
-outside the Hive database bench_<run>, so the real lake is left alone.
+and prints events/s of each, the ratio windows on / off, and the ratio lake service / prototype.
+Every run writes under BENCH_ROOT and registers nothing outside the Hive database bench_<run>, so
+the real lake is left alone.
 
 Expects a running stack (Kafka, HDFS, Hive Metastore), e.g. from scripts/stack.sh; fails with a
 clear message if a service does not answer.
@@ -26,12 +28,14 @@ Environment (defaults = the local stack's default ports):
   BENCH_EVENTS             1000000   events to pre-load
   BENCH_PARTITIONS         2         partitions of the benchmark topic
   BENCH_ROOT               <file system of LAKE_ROOT>/bench/<run>
-  BENCH_TIMEOUT_SECONDS    1800      limit for each of the two runs
+  BENCH_TIMEOUT_SECONDS    1800      limit for each run
   BENCH_HEAP               2g        -Xmx of the Spark JVMs
   BENCH_SERVICE_PORT       5059      HTTP port of the lake service under test (not the stack's 5050)
   MAX_OFFSETS_PER_TRIGGER  200000    as the job's setting
   TRIGGER_INTERVAL         1 second  as the job's setting
   BENCH_LOG_DIR            spark-jobs/target/bench-stream
+  BENCH_WINDOWS            both      'both': the lake service with windows off, then on; 'on' or 'off': one run
+  BENCH_PROTOTYPE          true      false: skip the prototype's design
 USAGE
 }
 
@@ -58,6 +62,8 @@ TRIGGER_INTERVAL="${TRIGGER_INTERVAL:-1 second}"
 RUN_ID="$(date -u +%Y%m%d%H%M%S)"
 BENCH_ROOT="${BENCH_ROOT:-$(dirname "$LAKE_ROOT")/bench/$RUN_ID}"
 BENCH_LOG_DIR="${BENCH_LOG_DIR:-$REPO_ROOT/spark-jobs/target/bench-stream}"
+BENCH_WINDOWS="${BENCH_WINDOWS:-both}"
+BENCH_PROTOTYPE="${BENCH_PROTOTYPE:-true}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR="$REPO_ROOT/spark-jobs/target/lake-spark-jobs-0.1.0-SNAPSHOT.jar"
 CLASSPATH_FILE="$REPO_ROOT/spark-jobs/target/classpath.txt"
@@ -79,6 +85,8 @@ require_service() {
 }
 
 [[ "$BENCH_EVENTS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_EVENTS must be a positive number, not '$BENCH_EVENTS'"
+[[ "$BENCH_WINDOWS" =~ ^(both|on|off)$ ]] || die "BENCH_WINDOWS must be both, on or off, not '$BENCH_WINDOWS'"
+[[ "$BENCH_PROTOTYPE" =~ ^(true|false)$ ]] || die "BENCH_PROTOTYPE must be true or false, not '$BENCH_PROTOTYPE'"
 require_service "Kafka" "${KAFKA_BOOTSTRAP%%,*}"
 if [[ "$LAKE_ROOT" == hdfs://* ]]; then
   require_service "HDFS" "$(authority_of "$LAKE_ROOT")"
@@ -116,53 +124,87 @@ log "loading $BENCH_EVENTS events into topic $TOPIC ($BENCH_PARTITIONS partition
   || { tail -n 20 "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2; die "loading the topic failed"; }
 grep -h "Loaded" "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2 || true
 
-# ---------------------------------------------------------------- the job
-JOB_LOG="$BENCH_LOG_DIR/job-$RUN_ID.log"
-log "running the streaming job on the backlog (log $JOB_LOG)"
-job_start=$(now_ms)
-"${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job" CHECKPOINT_DIR="$BENCH_ROOT/job-checkpoint" LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" \
-  "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.service.LakeService > "$JOB_LOG" 2>&1 &
-CHILD_PID=$!
-
-rows_written() {
-  { grep -o 'batch [0-9]*: [0-9]* rows' "$JOB_LOG" || true; } | awk '{ sum += $3 } END { print sum + 0 }'
+# ---------------------------------------------------------------- the lake service
+# Runs the lake service on the backlog with windows on (true) or off (false) until the ingest query
+# has written every event; sets RUN_MS (JVM start to drained), RUN_BATCHES, RUN_BATCH_MS and, with
+# windows on, WINDOWS_MS (JVM start until the windows query has read the whole backlog too).
+run_lake_service() {
+  local windows="$1" job_log="$BENCH_LOG_DIR/job-$RUN_ID-windows-$1.log"
+  log "running the lake service on the backlog, WINDOWS_ENABLED=$windows (log $job_log)"
+  local start deadline written=0 read=0
+  start=$(now_ms)
+  "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job-windows-$windows" CHECKPOINT_DIR="$BENCH_ROOT/job-windows-$windows-checkpoint" \
+    LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" WINDOWS_ENABLED="$windows" WINDOWS_TOPIC="bench-windows-$RUN_ID-$windows" \
+    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.service.LakeService > "$job_log" 2>&1 &
+  CHILD_PID=$!
+  deadline=$(( $(now_ms) + BENCH_TIMEOUT_SECONDS * 1000 ))
+  while (( written < BENCH_EVENTS )); do
+    kill -0 "$CHILD_PID" 2>/dev/null || { tail -n 30 "$job_log" >&2; die "the lake service exited before draining the backlog"; }
+    (( $(now_ms) < deadline )) || die "the lake service wrote $written of $BENCH_EVENTS rows within ${BENCH_TIMEOUT_SECONDS}s"
+    sleep 0.5
+    written=$({ grep -o 'batch [0-9]*: [0-9]* rows' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
+  done
+  RUN_MS=$(( $(now_ms) - start ))
+  WINDOWS_MS=0
+  if [[ "$windows" == true ]]; then
+    while (( read < BENCH_EVENTS )); do
+      kill -0 "$CHILD_PID" 2>/dev/null || { tail -n 30 "$job_log" >&2; die "the lake service exited before its windows read the backlog"; }
+      (( $(now_ms) < deadline )) || die "the windows query read $read of $BENCH_EVENTS messages within ${BENCH_TIMEOUT_SECONDS}s"
+      read=$({ grep -o 'windows batch [0-9]*: [0-9]* input' "$job_log" || true; } | awk '{ sum += $4 } END { print sum + 0 }')
+      (( read >= BENCH_EVENTS )) || sleep 0.5
+    done
+    WINDOWS_MS=$(( $(now_ms) - start ))
+  fi
+  kill -TERM "$CHILD_PID"
+  for _ in $(seq 1 120); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$CHILD_PID" 2>/dev/null && { log "the lake service did not stop within 60 s of SIGTERM; killing it"; kill -KILL "$CHILD_PID"; }
+  wait "$CHILD_PID" 2>/dev/null || true
+  CHILD_PID=""
+  RUN_BATCHES=$({ grep -c 'batch [0-9]*: [0-9]* rows' "$job_log" || true; })
+  RUN_BATCH_MS=$({ grep -o ') in [0-9]* ms' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
 }
 
-deadline=$(( $(now_ms) + BENCH_TIMEOUT_SECONDS * 1000 ))
-written=0
-while (( written < BENCH_EVENTS )); do
-  kill -0 "$CHILD_PID" 2>/dev/null || { tail -n 30 "$JOB_LOG" >&2; die "the streaming job exited before draining the backlog"; }
-  (( $(now_ms) < deadline )) || die "the streaming job wrote $written of $BENCH_EVENTS rows within ${BENCH_TIMEOUT_SECONDS}s"
-  sleep 0.5
-  written=$(rows_written)
-done
-job_end=$(now_ms)
-kill -TERM "$CHILD_PID"
-for _ in $(seq 1 120); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.5; done
-kill -0 "$CHILD_PID" 2>/dev/null && { log "job did not stop within 60 s of SIGTERM; killing it"; kill -KILL "$CHILD_PID"; }
-wait "$CHILD_PID" 2>/dev/null || true
-CHILD_PID=""
-batches=$({ grep -c 'batch [0-9]*: [0-9]* rows' "$JOB_LOG" || true; })
-batch_ms=$({ grep -o ') in [0-9]* ms' "$JOB_LOG" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
+off_ms=0; on_ms=0; on_windows_ms=0
+if [[ "$BENCH_WINDOWS" != on ]]; then
+  run_lake_service false
+  off_ms=$RUN_MS; off_batches=$RUN_BATCHES; off_batch_ms=$RUN_BATCH_MS
+fi
+if [[ "$BENCH_WINDOWS" != off ]]; then
+  run_lake_service true
+  on_ms=$RUN_MS; on_batches=$RUN_BATCHES; on_batch_ms=$RUN_BATCH_MS; on_windows_ms=$WINDOWS_MS
+fi
+if [[ "$BENCH_WINDOWS" == off ]]; then
+  job_ms=$off_ms; batches=$off_batches; batch_ms=$off_batch_ms
+else
+  job_ms=$on_ms; batches=$on_batches; batch_ms=$on_batch_ms
+fi
 
 # ---------------------------------------------------------------- the prototype's design
-BASELINE_LOG="$BENCH_LOG_DIR/baseline-$RUN_ID.log"
-log "running the prototype's four-query design on the same backlog (log $BASELINE_LOG)"
-base_start=$(now_ms)
-"${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/baseline" CHECKPOINT_DIR="$BENCH_ROOT/baseline-checkpoint" \
-  timeout "$((BENCH_TIMEOUT_SECONDS + 120))" \
-  "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.lake.bench.PrototypeBaseline > "$BASELINE_LOG" 2>&1 \
-  || { tail -n 30 "$BASELINE_LOG" >&2; die "the baseline failed"; }
-base_end=$(now_ms)
-base_inner=$(grep -o 'in [0-9.]* s since the queries started' "$BASELINE_LOG" | awk '{ print $2 }')
+base_ms=0; base_inner=0
+if [[ "$BENCH_PROTOTYPE" == true ]]; then
+  BASELINE_LOG="$BENCH_LOG_DIR/baseline-$RUN_ID.log"
+  log "running the prototype's four-query design on the same backlog (log $BASELINE_LOG)"
+  base_start=$(now_ms)
+  "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/baseline" CHECKPOINT_DIR="$BENCH_ROOT/baseline-checkpoint" \
+    timeout "$((BENCH_TIMEOUT_SECONDS + 120))" \
+    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.lake.bench.PrototypeBaseline > "$BASELINE_LOG" 2>&1 \
+    || { tail -n 30 "$BASELINE_LOG" >&2; die "the baseline failed"; }
+  base_end=$(now_ms)
+  base_ms=$((base_end - base_start))
+  base_inner=$(grep -o 'in [0-9.]* s since the queries started' "$BASELINE_LOG" | awk '{ print $2 }')
+fi
 
 # ---------------------------------------------------------------- report
-awk -v n="$BENCH_EVENTS" -v job_ms="$((job_end - job_start))" -v base_ms="$((base_end - base_start))" \
-    -v batches="$batches" -v batch_ms="$batch_ms" -v base_inner="${base_inner:-0}" 'BEGIN {
-  job_rate = n / (job_ms / 1000); base_rate = n / (base_ms / 1000)
+awk -v n="$BENCH_EVENTS" -v job_ms="$job_ms" -v off_ms="$off_ms" -v on_ms="$on_ms" -v on_windows_ms="$on_windows_ms" \
+    -v base_ms="$base_ms" -v batches="$batches" -v batch_ms="$batch_ms" -v base_inner="${base_inner:-0}" 'BEGIN {
   printf "events:                        %d\n", n
-  printf "streaming job, JVM start to drained: %8.1f s  %10.0f events/s  (%d batches, %.1f s inside batches: %.0f events/s)\n", job_ms / 1000, job_rate, batches, batch_ms / 1000, (batch_ms > 0 ? n / (batch_ms / 1000) : 0)
-  printf "prototype (4 queries), JVM start to drained: %8.1f s  %10.0f events/s  (%.1f s after its queries started: %.0f events/s)\n", base_ms / 1000, base_rate, base_inner, (base_inner > 0 ? n / base_inner : 0)
-  printf "ratio job / prototype:         %.2fx\n", job_rate / base_rate
+  if (off_ms > 0) printf "lake service, windows off, JVM start to drained: %8.1f s  %10.0f events/s\n", off_ms / 1000, n / (off_ms / 1000)
+  if (on_ms > 0) printf "lake service, windows on,  JVM start to drained: %8.1f s  %10.0f events/s  (windows query read the backlog after %.1f s)\n", on_ms / 1000, n / (on_ms / 1000), on_windows_ms / 1000
+  if (off_ms > 0 && on_ms > 0) printf "ratio windows on / off (drain rate): %.2fx\n", off_ms / on_ms
+  printf "lake service (%d batches, %.1f s inside batches: %.0f events/s)\n", batches, batch_ms / 1000, (batch_ms > 0 ? n / (batch_ms / 1000) : 0)
+  if (base_ms > 0) {
+    printf "prototype (4 queries), JVM start to drained: %8.1f s  %10.0f events/s  (%.1f s after its queries started: %.0f events/s)\n", base_ms / 1000, n / (base_ms / 1000), base_inner, (base_inner > 0 ? n / base_inner : 0)
+    printf "ratio job / prototype:         %.2fx\n", base_ms / job_ms
+  }
 }'
 log "lake files of this run are under $BENCH_ROOT (Hive database $DATABASE); remove them when done"
