@@ -3,7 +3,6 @@ package dev.bankinglake.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.TableDefinition;
-import dev.bankinglake.jobs.JobExecution;
 import dev.bankinglake.jobs.JobRequest;
 import dev.bankinglake.jobs.JobRequestException;
 import dev.bankinglake.jobs.JobRunner;
@@ -39,7 +38,7 @@ public final class CompactionScheduler implements AutoCloseable {
 
     private final CompactionConfig config;
     private final PartitionLayout layout;
-    private final Function<JobRequest, JobExecution> submit;
+    private final Function<JobRequest, String> submit;
     private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "compaction-schedule");
@@ -47,7 +46,8 @@ public final class CompactionScheduler implements AutoCloseable {
         return thread;
     });
 
-    public CompactionScheduler(CompactionConfig config, PartitionLayout layout, Function<JobRequest, JobExecution> submit, Clock clock) {
+    /** {@code submit} starts a run of the router's job and returns its id. */
+    public CompactionScheduler(CompactionConfig config, PartitionLayout layout, Function<JobRequest, String> submit, Clock clock) {
         this.config = requireNonNull(config, "config is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.submit = requireNonNull(submit, "submit is null");
@@ -56,7 +56,7 @@ public final class CompactionScheduler implements AutoCloseable {
 
     /** Starts checking for the service's {@code jobs}, the first time after one interval. */
     public static CompactionScheduler start(CompactionConfig config, PartitionLayout layout, JobRunner jobs, Clock clock) {
-        CompactionScheduler scheduler = new CompactionScheduler(config, layout, jobs::submit, clock);
+        CompactionScheduler scheduler = new CompactionScheduler(config, layout, request -> jobs.submit(request).id(), clock);
         long interval = config.checkInterval().toMillis();
         scheduler.executor.scheduleWithFixedDelay(scheduler::check, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info("Compaction: {} every {}, closed {} after midnight UTC, retired folders deleted {} after the switch, target {} bytes",
@@ -65,16 +65,16 @@ public final class CompactionScheduler implements AutoCloseable {
         return scheduler;
     }
 
-    /** Submits a run when there is work; returns the run, if one was submitted. */
-    Optional<JobExecution> check() {
+    /** Submits a run when there is work; returns the run's id, if one was submitted. */
+    Optional<String> check() {
         try {
             List<String> due = due(clock.instant());
             if (due.isEmpty()) {
                 return Optional.empty();
             }
-            JobExecution execution = submit.apply(new JobRequest(JOB, Map.of(), Optional.of(EXTERNAL_ID), JobRequest.Mode.ASYNC));
-            LOG.info("Scheduled compaction run {} for {}", execution.id(), due);
-            return Optional.of(execution);
+            String id = submit.apply(new JobRequest(JOB, Map.of(), Optional.of(EXTERNAL_ID), JobRequest.Mode.ASYNC));
+            LOG.info("Scheduled compaction run {} for {}", id, due);
+            return Optional.of(id);
         }
         catch (JobRequestException e) {
             if (e.status() == 409) {

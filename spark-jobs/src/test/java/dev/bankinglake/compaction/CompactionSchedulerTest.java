@@ -1,0 +1,102 @@
+package dev.bankinglake.compaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.jobs.JobRequest;
+import dev.bankinglake.jobs.JobRequestException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The schedule's decisions, on folders of a local file system; no Spark, no metastore. */
+class CompactionSchedulerTest {
+    private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
+    private static final long MB = 1024 * 1024;
+
+    @TempDir
+    java.nio.file.Path lake;
+
+    private FileSystem fileSystem;
+    private PartitionLayout layout;
+    private final List<JobRequest> submitted = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fileSystem = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+        layout = new PartitionLayout(fileSystem, new Path(lake.toUri()));
+    }
+
+    private void files(Path folder, String... names) throws IOException {
+        fileSystem.mkdirs(folder);
+        for (String name : names) {
+            try (var out = fileSystem.create(new Path(folder, name))) {
+                out.write(new byte[1024]);
+            }
+        }
+    }
+
+    private CompactionScheduler scheduler(boolean scheduled, Duration closeGrace) {
+        CompactionConfig config = new CompactionConfig(scheduled, Duration.ofMinutes(10), closeGrace, Duration.ofHours(1), 128 * MB);
+        return new CompactionScheduler(config, layout, request -> {
+            submitted.add(request);
+            return "run-" + submitted.size();
+        }, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void compactsClosedDaysOnlyOnceTheirGraceHasPassed() throws IOException {
+        files(layout.home(LakeTable.CASH_TRANSACTIONS, "2026-11-20"), "batch-1.parquet", "batch-2.parquet", "batch-3.parquet");
+        files(layout.home(LakeTable.CASH_TRANSACTIONS, "2026-11-21"), "batch-4.parquet", "batch-5.parquet");
+        files(layout.home(LakeTable.ASSET_PRICES, "2026-11-19"), "batch-6.parquet");
+
+        assertThat(scheduler(true, Duration.ofHours(1)).due(NOW)).containsExactly("cash_transactions dt=2026-11-20: 3 files to compact");
+        assertThat(scheduler(true, Duration.ofHours(9)).due(NOW)).as("yesterday still within the grace").isEmpty();
+        assertThat(scheduler(false, Duration.ofHours(1)).due(NOW)).as("not scheduled").isEmpty();
+    }
+
+    @Test
+    void submitsOneAsyncRunWhenThereIsWorkAndWaitsWhenOneIsInProgress() throws IOException {
+        CompactionScheduler scheduler = scheduler(true, Duration.ofHours(1));
+        assertThat(scheduler.check()).isEmpty();
+        assertThat(submitted).isEmpty();
+
+        files(layout.home(LakeTable.REJECTED_EVENTS, "2026-11-18"), "batch-1.parquet", "batch-2.parquet");
+        assertThat(scheduler.check()).contains("run-1");
+        assertThat(submitted).containsExactly(new JobRequest("compact", Map.of(), Optional.of("scheduled"), JobRequest.Mode.ASYNC));
+
+        CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB);
+        CompactionScheduler busy = new CompactionScheduler(config, layout, request -> {
+            throw new JobRequestException(409, "Job 'compact' is already running as x (one run of a job at a time)");
+        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(busy.check()).isEmpty();
+    }
+
+    @Test
+    void finishesInterruptedCompactionsEvenWhenNotScheduled() throws IOException {
+        TableDefinition table = LakeTable.ASSET_TRANSACTIONS;
+        // a generation in place, the home still full and no marker: a switch to confirm
+        files(layout.home(table, "2026-11-10"), "batch-1.parquet", "batch-2.parquet");
+        files(layout.generationFolder(table, "2026-11-10", 1), "compacted-0001-00000.snappy.parquet");
+        assertThat(scheduler(false, Duration.ofHours(1)).due(NOW)).containsExactly("asset_transactions dt=2026-11-10: finish or clean up an earlier compaction");
+
+        // confirmed and marked: nothing until the grace has passed
+        layout.markRetired(table, "2026-11-10", 0, NOW.minus(Duration.ofMinutes(59)));
+        assertThat(scheduler(false, Duration.ofHours(1)).due(NOW)).isEmpty();
+        assertThat(scheduler(false, Duration.ofHours(1)).due(NOW.plus(Duration.ofMinutes(1))))
+                .containsExactly("asset_transactions dt=2026-11-10: finish or clean up an earlier compaction");
+    }
+}
