@@ -249,6 +249,9 @@ public final class Compactor {
             if (!fileSystem.rename(staged, target)) {
                 throw new IOException("Cannot put " + staged + " in place as " + target + " (rename failed)");
             }
+            // From here the new generation is never taken back, even when the metastore call fails: it is
+            // verified, batches commit there, and the next run points the metastore at it. Undoing the
+            // rename could race a call the metastore did apply, leaving queries a folder that is gone.
             try {
                 hook.reached(Step.RENAMED, table, dt);
                 metastore.switchLocation(table, dt, normalize(current), normalize(target));
@@ -258,7 +261,7 @@ public final class Compactor {
                 throw e;
             }
             catch (Exception e) {
-                throw new IOException(e);
+                throw new IOException("Switching " + table.tableName() + " dt=" + dt + " to " + target + " failed: " + e.getMessage(), e);
             }
             return copied;
         });

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CompactionIT {
     /** A closed day: three days ago, so even the schedule's grace after midnight has passed. */
     private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
-    private static final int EVENTS = 1_200;
+    private static final int EVENTS = 800;
     private static final int MALFORMED_EVERY = 100;
     private static final List<LakeTable> EVENT_TABLES = List.of(LakeTable.values()).stream().filter(LakeTable::isEventTable).toList();
 
