@@ -74,11 +74,13 @@ public final class WindowStream implements AutoCloseable {
     }
 
     private void updated(List<WindowUpdate> updates) {
-        if (clients.isEmpty()) {
-            return;
-        }
-        List<String> events = updates.stream().map(WindowStream::data).toList();
+        // Decided on the sender thread, after any snapshot queued before: a client that is still
+        // getting its snapshot when the update comes is in the list by the time this runs.
         execute(() -> {
+            if (clients.isEmpty()) {
+                return;
+            }
+            List<String> events = updates.stream().map(WindowStream::data).toList();
             for (SseClient client : clients) {
                 for (String event : events) {
                     if (client.terminated()) {
