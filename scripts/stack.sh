@@ -438,11 +438,16 @@ start_presto() {
   fi
   PRESTO_HOME="$(presto_home)"
   export PRESTO_HOME
-  local etc="$LAKE_REPO_ROOT/presto/etc"
-  for file in config.properties node.properties jvm.config log.properties catalog/hive.properties catalog/hive_readonly.properties; do
-    render "$etc/$file" "$PRESTO_CONF_DIR/$file"
-  done
+  local etc="$LAKE_REPO_ROOT/presto/etc" template
+  # every file of presto/etc (config, catalogs, access control), as the compose entrypoint does
+  rm -rf "${PRESTO_CONF_DIR:?}"
+  while IFS= read -r -d '' template; do
+    render "$template" "$PRESTO_CONF_DIR/${template#"$etc"/}"
+  done < <(find "$etc" -type f -print0)
   mkdir -p "$PRESTO_DATA_DIR"
+  # Presto reads etc/access-control.properties relative to its working folder; the Presto
+  # launcher links <data>/etc to the configuration, so do the same
+  ln -sfn "$PRESTO_CONF_DIR" "$PRESTO_DATA_DIR/etc"
   local -a jvm_flags=() node_flags=() words=()
   # one flag per line, except the ${PRESTO_HEAP_OPTS} line, which may hold several
   while IFS= read -r line; do

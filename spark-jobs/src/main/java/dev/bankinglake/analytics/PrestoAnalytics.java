@@ -31,11 +31,13 @@ import java.util.Properties;
 
 /**
  * The lake through Presto JDBC, on the read-only catalog (the lake's metastore with
- * {@code hive.security=read-only}): Presto itself refuses every write, whatever the statement. Each
- * query has a time limit (Presto's {@code query_max_run_time}) and a row cap.
+ * {@code hive.security=read-only}), as the Presto user {@value #USER}, whom Presto's file-based
+ * access control ({@code presto/etc/rules.json}) lets read that catalog and nothing else: Presto
+ * itself refuses every write, whatever the statement or the catalog it names. Each query has a
+ * time limit (Presto's {@code query_max_run_time}) and a row cap.
  */
 public final class PrestoAnalytics {
-    private static final String USER = "lake-analytics";
+    static final String USER = "lake-analytics";
 
     private final String jdbcUrl;
     private final String database;

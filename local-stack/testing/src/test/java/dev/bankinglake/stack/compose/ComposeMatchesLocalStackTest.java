@@ -101,7 +101,7 @@ class ComposeMatchesLocalStackTest {
     void prestoAndTheMetastoreMountTheConfigFilesTheLocalStackRenders() throws IOException {
         String stackScript = Files.readString(repo.resolve("scripts/stack.sh"));
         assertThat(stackScript).as("scripts/stack.sh renders these folders with scripts/lib/render.sh")
-                .contains("local etc=\"$LAKE_REPO_ROOT/presto/etc\"", "catalog/hive.properties",
+                .contains("local etc=\"$LAKE_REPO_ROOT/presto/etc\"", "done < <(find \"$etc\" -type f -print0)",
                         "$LAKE_REPO_ROOT/hive/conf/metastore-site.xml", "lib/render.sh");
 
         assertThat(bindSources("presto")).contains("./presto/etc", "./scripts/lib");
@@ -119,7 +119,8 @@ class ComposeMatchesLocalStackTest {
             prestoTemplates = files.filter(Files::isRegularFile).sorted().toList();
         }
         assertThat(prestoTemplates).extracting(path -> repo.resolve("presto/etc").relativize(path).toString())
-                .contains("config.properties", "node.properties", "jvm.config", "log.properties", "catalog/hive.properties");
+                .contains("config.properties", "node.properties", "jvm.config", "log.properties", "catalog/hive.properties",
+                        "catalog/hive_readonly.properties", "access-control.properties", "rules.json");
 
         List<String> unset = new ArrayList<>();
         Map<String, String> rendered = new LinkedHashMap<>();
