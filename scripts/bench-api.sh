@@ -14,7 +14,7 @@ and prints requests/s, p50 and p99 latency for both and their ratio.
 
 The API must already be running and ready (GET /health answers 200), e.g. started by
 ./pipeline.sh up, or by hand:
-  java -cp api/target/lake-api-0.1.0-SNAPSHOT.jar:$(cat api/target/classpath.txt) dev.bankinglake.api.ApiServer
+  java -cp "$(ls api/target/lake-api-*.jar):$(cat api/target/classpath.txt)" dev.bankinglake.api.ApiServer
 
 Environment (defaults in brackets):
   API_URL             base URL of the API                  [http://127.0.0.1:5000]

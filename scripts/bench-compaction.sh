@@ -32,7 +32,10 @@ Environment (ports and hosts from scripts/lib/env.sh):
   BENCH_SERVICE_PORT               5058    HTTP port of the lake service under test (not the stack's 5050)
   BENCH_HEAP                       2g      -Xmx of the Spark JVMs
   BENCH_TIMEOUT_SECONDS            1800    limit for each step (fixture, start, each measure, the compaction)
-  BENCH_LOG_DIR                    spark-jobs/target/bench-compaction
+  BENCH_LOG_DIR                    benchmarks/target/bench-compaction
+
+The programs come from the benchmarks module (benchmarks/target/lake-benchmarks-*.jar and its
+classpath.txt, which Maven resolves; built when missing).
 USAGE
 }
 
@@ -60,13 +63,12 @@ BENCH_ROOT="${BENCH_ROOT:-$HDFS_URI/bench/compaction-$RUN_ID}"
 BENCH_SERVICE_PORT="${BENCH_SERVICE_PORT:-5058}"
 BENCH_HEAP="${BENCH_HEAP:-2g}"
 BENCH_TIMEOUT_SECONDS="${BENCH_TIMEOUT_SECONDS:-1800}"
-BENCH_LOG_DIR="${BENCH_LOG_DIR:-$LAKE_REPO_ROOT/spark-jobs/target/bench-compaction}"
+BENCH_LOG_DIR="${BENCH_LOG_DIR:-$LAKE_REPO_ROOT/benchmarks/target/bench-compaction}"
 DAY="$(date -u -d '2 days ago' +%F)"
 DATABASE="bench_compaction_$RUN_ID"
 TOPIC="bench-compaction-$RUN_ID"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-MODULE="$LAKE_REPO_ROOT/spark-jobs"
-JAR="$MODULE/target/lake-spark-jobs-0.1.0-SNAPSHOT.jar"
+MODULE="$LAKE_REPO_ROOT/benchmarks"
 
 for service in "Kafka:$LAKE_HOST:$KAFKA_PORT" "HDFS:$LAKE_HOST:$HDFS_PORT" "Hive Metastore:$LAKE_HOST:$METASTORE_PORT" "Presto:$LAKE_HOST:$PRESTO_PORT"; do
   IFS=: read -r name host port <<< "$service"
@@ -78,16 +80,25 @@ if lake_port_open "$LAKE_HOST" "$BENCH_SERVICE_PORT"; then
   lake_die "port $BENCH_SERVICE_PORT is taken: set BENCH_SERVICE_PORT"
 fi
 
-if [[ ! -f "$JAR" || ! -s "$MODULE/target/classpath.txt" || ! -f "$MODULE/target/test-classes/dev/bankinglake/compaction/bench/CompactionBenchmark.class" ]]; then
-  lake_log "building spark-jobs (jar, classpath.txt or the benchmark's classes missing)"
-  (cd "$LAKE_REPO_ROOT" && mvn -q -B -ntp -pl spark-jobs -am package -DskipTests -DskipITs) || lake_die "build failed"
+# the module's jar, whatever its version: Maven names it, this script only finds it
+benchmarks_jar() { ls "$MODULE"/target/lake-benchmarks-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-sources.jar' | head -n 1 || true; }
+JAR="$(benchmarks_jar)"
+if [[ -z "$JAR" || ! -s "$MODULE/target/classpath.txt" ]]; then
+  lake_log "building the benchmarks module (jar or classpath.txt missing)"
+  (cd "$LAKE_REPO_ROOT" && mvn -q -B -ntp -pl benchmarks -am package -DskipTests -DskipITs) || lake_die "build failed"
+  JAR="$(benchmarks_jar)"
 fi
-mkdir -p "$BENCH_LOG_DIR"
-# a copy of the jar: a rebuild while the benchmark runs must not change the classes under it
-RUN_JAR="$BENCH_LOG_DIR/lake-spark-jobs-$RUN_ID.jar"
-cp "$JAR" "$RUN_JAR"
-CLASSPATH="$RUN_JAR:$MODULE/target/test-classes:$(cat "$MODULE/target/classpath.txt")"
-mapfile -t JVM_FLAGS < <(grep -v '^\s*\(#\|$\)' "$MODULE/jvm-options.txt")
+mkdir -p "$BENCH_LOG_DIR/jars-$RUN_ID"
+# copies of this repository's jars: a rebuild while the benchmark runs must not change the classes under it
+CLASSPATH=""
+for entry in "$JAR" $(tr ':' ' ' < "$MODULE/target/classpath.txt"); do
+  if [[ "$entry" == "$LAKE_REPO_ROOT"/* && -f "$entry" ]]; then
+    cp "$entry" "$BENCH_LOG_DIR/jars-$RUN_ID/"
+    entry="$BENCH_LOG_DIR/jars-$RUN_ID/$(basename "$entry")"
+  fi
+  CLASSPATH="${CLASSPATH:+$CLASSPATH:}$entry"
+done
+mapfile -t JVM_FLAGS < <(grep -v '^\s*\(#\|$\)' "$LAKE_REPO_ROOT/spark-jobs/jvm-options.txt")
 RESULTS="$BENCH_LOG_DIR/results-$RUN_ID.tsv"
 EXPECTED="$BENCH_LOG_DIR/expected-$RUN_ID.tsv"
 SERVICE_LOG="$BENCH_LOG_DIR/service-$RUN_ID.log"
@@ -110,7 +121,7 @@ BENCH_ENV=(env LAKE_ROOT="$BENCH_ROOT/lake" CHECKPOINT_DIR="$BENCH_ROOT/checkpoi
   LAKE_SERVICE_URL="$SERVICE_URL" BENCH_COMPACT_TIMEOUT_SECONDS="$BENCH_TIMEOUT_SECONDS")
 bench() {
   timeout "$BENCH_TIMEOUT_SECONDS" "${BENCH_ENV[@]}" "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" \
-    dev.bankinglake.compaction.bench.CompactionBenchmark "$@"
+    dev.bankinglake.bench.CompactionBenchmark "$@"
 }
 
 lake_log "building a day ($DAY) of $BENCH_FILES batch files per table, $BENCH_EVENTS_PER_FILE events each, under $BENCH_ROOT/lake"

@@ -24,5 +24,5 @@ fi
 curl -sf "$API_URL/health" > /dev/null || lake_die "no API answers at $API_URL/health: start the stack with ./pipeline.sh up"
 curl -sf "$PRESTO_URL/v1/info" > /dev/null || lake_die "no Presto answers at $PRESTO_URL: start the stack with ./pipeline.sh up"
 
-lake_java_main presto lake-presto dev.bankinglake.presto.bench.FreshnessBenchmark \
+lake_java_main benchmarks lake-benchmarks dev.bankinglake.bench.FreshnessBenchmark \
   --api "$API_URL" --url "jdbc:presto://$LAKE_HOST:$PRESTO_PORT/hive/default" --samples "$samples"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput of the streaming job on a pre-loaded backlog, against the prototype's design.
+# Throughput of the streaming job on a pre-loaded backlog, against the raw Spark ceiling and the
+# prototype's design; the fixed cost of a 1-row batch in a trickle phase.
 set -euo pipefail
 
 usage() {
@@ -7,18 +8,30 @@ usage() {
 Usage: scripts/bench-stream.sh [--help]
 
 Pre-loads BENCH_EVENTS events (a realistic mix of every event type, one malformed message per
-thousand) into a fresh topic, then
-  1. runs the lake service (dev.bankinglake.service.LakeService) until it has written the whole
-     backlog into the lake tables and rejected_events, once with its live windows off
-     (WINDOWS_ENABLED=false) and once with them on (the default), and
-  2. runs the prototype's design on the same backlog: four independent streaming queries, each
-     reading the whole topic and keeping one table's event types, with Spark's plain file sink,
-and prints events/s of each, the ratio windows on / off, and the ratio lake service / prototype.
-Every run writes under BENCH_ROOT and registers nothing outside the Hive database bench_<run>, so
-the real lake is left alone.
+thousand) into a fresh topic, then runs each contestant on that same backlog, one after the other:
+  1. the lake service (dev.bankinglake.service.LakeService) until it has written the whole backlog
+     into the lake tables and rejected_events, once with its live windows off (WINDOWS_ENABLED=false)
+     and once with them on (the default); after the backlog of its last run, a trickle phase sends
+     BENCH_TRICKLE single events, one every BENCH_TRICKLE_INTERVAL_MS, and takes the median
+     duration of the 1-row batches (from the batch log, and the service's own
+     lake_small_batch_duration_seconds median from /metrics);
+  2. optionally the same lake service from another jar (BENCH_REFERENCE_JAR, e.g. the jar of an
+     earlier commit, put first on the classpath), with the same windows setting and trickle, for a
+     before/after in one run;
+  3. the raw Spark ceiling (dev.bankinglake.bench.SparkCeiling): the service's session settings,
+     from_json with the contract schema, a route by event_type and one partitioned Parquet write
+     per table, with no validation, no staging and no commit;
+  4. the prototype's design (dev.bankinglake.bench.PrototypeBaseline): four independent streaming
+     queries, each reading the whole topic and keeping one table's event types, with Spark's plain
+     file sink;
+and prints events/s of each (JVM start to drained), the lake service's rate as a ratio of the
+ceiling and of the prototype, and the ratio windows on / off. Every run writes under BENCH_ROOT and
+registers nothing outside the Hive database bench_<run>, so the real lake is left alone.
 
 Expects a running stack (Kafka, HDFS, Hive Metastore), e.g. from scripts/stack.sh; fails with a
-clear message if a service does not answer.
+clear message if a service does not answer. The programs come from the benchmarks module
+(benchmarks/target/lake-benchmarks-*.jar and its classpath.txt, which Maven resolves; built when
+missing).
 
 Environment (defaults = the local stack's default ports):
   KAFKA_BOOTSTRAP          127.0.0.1:9092
@@ -33,8 +46,12 @@ Environment (defaults = the local stack's default ports):
   BENCH_SERVICE_PORT       5059      HTTP port of the lake service under test (not the stack's 5050)
   MAX_OFFSETS_PER_TRIGGER  200000    as the job's setting
   TRIGGER_INTERVAL         1 second  as the job's setting
-  BENCH_LOG_DIR            spark-jobs/target/bench-stream
+  BENCH_LOG_DIR            benchmarks/target/bench-stream
   BENCH_WINDOWS            both      'both': the lake service with windows off, then on; 'on' or 'off': one run
+  BENCH_TRICKLE            20        single events of the trickle phase (0: no trickle phase)
+  BENCH_TRICKLE_INTERVAL_MS 2000     pause between two of them
+  BENCH_REFERENCE_JAR      (none)    a lake-spark-jobs jar to run as the reference lake service
+  BENCH_CEILING            true      false: skip the raw Spark ceiling
   BENCH_PROTOTYPE          true      false: skip the prototype's design
 USAGE
 }
@@ -61,12 +78,16 @@ MAX_OFFSETS_PER_TRIGGER="${MAX_OFFSETS_PER_TRIGGER:-200000}"
 TRIGGER_INTERVAL="${TRIGGER_INTERVAL:-1 second}"
 RUN_ID="$(date -u +%Y%m%d%H%M%S)"
 BENCH_ROOT="${BENCH_ROOT:-$(dirname "$LAKE_ROOT")/bench/$RUN_ID}"
-BENCH_LOG_DIR="${BENCH_LOG_DIR:-$REPO_ROOT/spark-jobs/target/bench-stream}"
+BENCH_LOG_DIR="${BENCH_LOG_DIR:-$REPO_ROOT/benchmarks/target/bench-stream}"
 BENCH_WINDOWS="${BENCH_WINDOWS:-both}"
+BENCH_TRICKLE="${BENCH_TRICKLE:-20}"
+BENCH_TRICKLE_INTERVAL_MS="${BENCH_TRICKLE_INTERVAL_MS:-2000}"
+BENCH_REFERENCE_JAR="${BENCH_REFERENCE_JAR:-}"
+BENCH_CEILING="${BENCH_CEILING:-true}"
 BENCH_PROTOTYPE="${BENCH_PROTOTYPE:-true}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$REPO_ROOT/spark-jobs/target/lake-spark-jobs-0.1.0-SNAPSHOT.jar"
-CLASSPATH_FILE="$REPO_ROOT/spark-jobs/target/classpath.txt"
+MODULE="$REPO_ROOT/benchmarks"
+CLASSPATH_FILE="$MODULE/target/classpath.txt"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -87,19 +108,35 @@ require_service() {
 [[ "$BENCH_EVENTS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_EVENTS must be a positive number, not '$BENCH_EVENTS'"
 [[ "$BENCH_WINDOWS" =~ ^(both|on|off)$ ]] || die "BENCH_WINDOWS must be both, on or off, not '$BENCH_WINDOWS'"
 [[ "$BENCH_PROTOTYPE" =~ ^(true|false)$ ]] || die "BENCH_PROTOTYPE must be true or false, not '$BENCH_PROTOTYPE'"
+[[ "$BENCH_CEILING" =~ ^(true|false)$ ]] || die "BENCH_CEILING must be true or false, not '$BENCH_CEILING'"
+[[ "$BENCH_TRICKLE" =~ ^[0-9]+$ ]] || die "BENCH_TRICKLE must be a number, not '$BENCH_TRICKLE'"
+[[ "$BENCH_TRICKLE_INTERVAL_MS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_TRICKLE_INTERVAL_MS must be a positive number, not '$BENCH_TRICKLE_INTERVAL_MS'"
+[[ -z "$BENCH_REFERENCE_JAR" || -f "$BENCH_REFERENCE_JAR" ]] || die "BENCH_REFERENCE_JAR $BENCH_REFERENCE_JAR is not a file"
 require_service "Kafka" "${KAFKA_BOOTSTRAP%%,*}"
 if [[ "$LAKE_ROOT" == hdfs://* ]]; then
   require_service "HDFS" "$(authority_of "$LAKE_ROOT")"
 fi
 require_service "Hive Metastore" "$(authority_of "$METASTORE_URI")"
 
-if [[ ! -f "$JAR" || ! -s "$CLASSPATH_FILE" ]]; then
-  log "building spark-jobs (jar and classpath.txt missing)"
-  (cd "$REPO_ROOT" && mvn -q -pl spark-jobs -am package -DskipTests -DskipITs) || die "build failed"
+# the module's jar, whatever its version: Maven names it, this script only finds it
+benchmarks_jar() { ls "$MODULE"/target/lake-benchmarks-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-sources.jar' | head -n 1 || true; }
+JAR="$(benchmarks_jar)"
+if [[ -z "$JAR" || ! -s "$CLASSPATH_FILE" ]]; then
+  log "building the benchmarks module (jar or classpath.txt missing)"
+  (cd "$REPO_ROOT" && mvn -q -B -ntp -pl benchmarks -am package -DskipTests -DskipITs) || die "build failed"
+  JAR="$(benchmarks_jar)"
 fi
 mapfile -t JVM_FLAGS < <(grep -v '^\s*\(#\|$\)' "$REPO_ROOT/spark-jobs/jvm-options.txt")
-CLASSPATH="$JAR:$(cat "$CLASSPATH_FILE")"
-mkdir -p "$BENCH_LOG_DIR"
+mkdir -p "$BENCH_LOG_DIR/jars-$RUN_ID"
+# copies of this repository's jars: a rebuild while the benchmark runs must not change the classes under it
+CLASSPATH=""
+for entry in "$JAR" $(tr ':' ' ' < "$CLASSPATH_FILE"); do
+  if [[ "$entry" == "$REPO_ROOT"/* && -f "$entry" ]]; then
+    cp "$entry" "$BENCH_LOG_DIR/jars-$RUN_ID/"
+    entry="$BENCH_LOG_DIR/jars-$RUN_ID/$(basename "$entry")"
+  fi
+  CLASSPATH="${CLASSPATH:+$CLASSPATH:}$entry"
+done
 TOPIC="bench-events-$RUN_ID"
 DATABASE="bench_$RUN_ID"
 CHILD_PID=""
@@ -120,29 +157,36 @@ RUN_ENV=(env KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" METASTORE_URI="$METASTORE_URI" H
 
 # ---------------------------------------------------------------- load
 log "loading $BENCH_EVENTS events into topic $TOPIC ($BENCH_PARTITIONS partitions)"
-"${RUN_ENV[@]}" "$JAVA" -Xmx1g -cp "$CLASSPATH" dev.bankinglake.lake.bench.EventLoader > "$BENCH_LOG_DIR/loader-$RUN_ID.log" 2>&1 \
+"${RUN_ENV[@]}" "$JAVA" -Xmx1g -cp "$CLASSPATH" dev.bankinglake.bench.EventLoader > "$BENCH_LOG_DIR/loader-$RUN_ID.log" 2>&1 \
   || { tail -n 20 "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2; die "loading the topic failed"; }
 grep -h "Loaded" "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2 || true
 
 # ---------------------------------------------------------------- the lake service
-# Runs the lake service on the backlog with windows on (true) or off (false) until the ingest query
-# has written every event; sets RUN_MS (JVM start to drained), RUN_BATCHES, RUN_BATCH_MS and, with
-# windows on, WINDOWS_MS (JVM start until the windows query has read the whole backlog too).
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rows_written() { { grep -o 'batch [0-9]*: [0-9]* rows' "$1" || true; } | awk '{ sum += $3 } END { print sum + 0 }'; }
+
+# Runs the lake service (LABEL, from CLASSPATH) on the backlog with windows on (true) or off (false)
+# until the ingest query has written every event; sets RUN_MS (JVM start to drained), RUN_BATCHES,
+# RUN_BATCH_MS and, with windows on, WINDOWS_MS (JVM start until the windows query has read the
+# whole backlog too). With TRICKLE=true it then runs the trickle phase and sets TRICKLE_MEDIAN_MS
+# (from the batch log) and TRICKLE_METRICS_MS (the service's own median from /metrics).
 run_lake_service() {
-  local windows="$1" job_log="$BENCH_LOG_DIR/job-$RUN_ID-windows-$1.log"
-  log "running the lake service on the backlog, WINDOWS_ENABLED=$windows (log $job_log)"
-  local start deadline written=0 read=0
+  local windows="$1" label="$2" classpath="$3" trickle="$4"
+  local job_log="$BENCH_LOG_DIR/job-$RUN_ID-$label.log"
+  log "running the lake service ($label) on the backlog, WINDOWS_ENABLED=$windows (log $job_log)"
+  # the trickles of earlier runs stay in the topic: part of this run's backlog
+  local start deadline written=0 read=0 expected=$(( BENCH_EVENTS + TRICKLED ))
   start=$(now_ms)
-  "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job-windows-$windows" CHECKPOINT_DIR="$BENCH_ROOT/job-windows-$windows-checkpoint" \
-    LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" WINDOWS_ENABLED="$windows" WINDOWS_TOPIC="bench-windows-$RUN_ID-$windows" \
-    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.service.LakeService > "$job_log" 2>&1 &
+  "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job-$label" CHECKPOINT_DIR="$BENCH_ROOT/job-$label-checkpoint" \
+    LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" WINDOWS_ENABLED="$windows" WINDOWS_TOPIC="bench-windows-$RUN_ID-$label" \
+    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$classpath" dev.bankinglake.service.LakeService > "$job_log" 2>&1 &
   CHILD_PID=$!
   deadline=$(( $(now_ms) + BENCH_TIMEOUT_SECONDS * 1000 ))
-  while (( written < BENCH_EVENTS )); do
+  while (( written < expected )); do
     kill -0 "$CHILD_PID" 2>/dev/null || { tail -n 30 "$job_log" >&2; die "the lake service exited before draining the backlog"; }
-    (( $(now_ms) < deadline )) || die "the lake service wrote $written of $BENCH_EVENTS rows within ${BENCH_TIMEOUT_SECONDS}s"
+    (( $(now_ms) < deadline )) || die "the lake service wrote $written of $expected rows within ${BENCH_TIMEOUT_SECONDS}s"
     sleep 0.5
-    written=$({ grep -o 'batch [0-9]*: [0-9]* rows' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
+    written=$(rows_written "$job_log")
   done
   RUN_MS=$(( $(now_ms) - start ))
   WINDOWS_MS=0
@@ -155,28 +199,79 @@ run_lake_service() {
     done
     WINDOWS_MS=$(( $(now_ms) - start ))
   fi
+  RUN_BATCHES=$({ grep -c 'batch [0-9]*: [0-9]* rows' "$job_log" || true; })
+  RUN_BATCH_MS=$({ grep -o ') in [0-9]* ms' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
+  TRICKLE_MEDIAN_MS="n/a"; TRICKLE_METRICS_MS="n/a"; TRICKLE_BATCHES=0
+  if [[ "$trickle" == true ]] && (( BENCH_TRICKLE > 0 )); then
+    # the backlog is drained: every batch from here on holds the trickle's single events
+    local before_lines trickle_log="$BENCH_LOG_DIR/trickle-$RUN_ID-$label.log"
+    before_lines=$(wc -l < "$job_log")
+    written=$(rows_written "$job_log")
+    log "trickle phase ($label): $BENCH_TRICKLE single events, one every $BENCH_TRICKLE_INTERVAL_MS ms"
+    "${RUN_ENV[@]}" "$JAVA" -Xmx256m -cp "$CLASSPATH" dev.bankinglake.bench.EventLoader trickle "$BENCH_TRICKLE" "$BENCH_TRICKLE_INTERVAL_MS" \
+      > "$trickle_log" 2>&1 || { tail -n 20 "$trickle_log" >&2; die "the trickle failed"; }
+    TRICKLED=$(( TRICKLED + BENCH_TRICKLE ))
+    expected=$(( written + BENCH_TRICKLE ))
+    while (( written < expected )); do
+      kill -0 "$CHILD_PID" 2>/dev/null || { tail -n 30 "$job_log" >&2; die "the lake service exited in the trickle phase"; }
+      (( $(now_ms) < deadline )) || die "the lake service wrote $written of $expected rows within ${BENCH_TIMEOUT_SECONDS}s"
+      sleep 0.5
+      written=$(rows_written "$job_log")
+    done
+    local durations
+    durations=$(tail -n +"$((before_lines + 1))" "$job_log" | { grep -o 'batch [0-9]*: 1 rows .*) in [0-9]* ms' || true; } | sed 's/.*) in \([0-9]*\) ms/\1/')
+    TRICKLE_BATCHES=$(printf '%s' "$durations" | grep -c . || true)
+    TRICKLE_MEDIAN_MS=$(printf '%s\n' "$durations" | grep . | median)
+    TRICKLE_METRICS_MS=$(curl -sf --max-time 5 "http://127.0.0.1:$BENCH_SERVICE_PORT/metrics" \
+      | awk '/^lake_small_batch_duration_seconds\{quantile="0.5"/ { printf "%.0f", $2 * 1000 }' || true)
+    [[ -n "$TRICKLE_METRICS_MS" ]] || TRICKLE_METRICS_MS="n/a"
+  fi
   kill -TERM "$CHILD_PID"
   for _ in $(seq 1 120); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.5; done
   kill -0 "$CHILD_PID" 2>/dev/null && { log "the lake service did not stop within 60 s of SIGTERM; killing it"; kill -KILL "$CHILD_PID"; }
   wait "$CHILD_PID" 2>/dev/null || true
   CHILD_PID=""
-  RUN_BATCHES=$({ grep -c 'batch [0-9]*: [0-9]* rows' "$job_log" || true; })
-  RUN_BATCH_MS=$({ grep -o ') in [0-9]* ms' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
 }
 
-off_ms=0; on_ms=0; on_windows_ms=0
+off_ms=0; on_ms=0; on_windows_ms=0; TRICKLED=0
+job_windows=true
+[[ "$BENCH_WINDOWS" == off ]] && job_windows=false
 if [[ "$BENCH_WINDOWS" != on ]]; then
-  run_lake_service false
+  run_lake_service false windows-off "$CLASSPATH" "$([[ "$BENCH_WINDOWS" == off ]] && echo true || echo false)"
   off_ms=$RUN_MS; off_batches=$RUN_BATCHES; off_batch_ms=$RUN_BATCH_MS
 fi
 if [[ "$BENCH_WINDOWS" != off ]]; then
-  run_lake_service true
+  run_lake_service true windows-on "$CLASSPATH" true
   on_ms=$RUN_MS; on_batches=$RUN_BATCHES; on_batch_ms=$RUN_BATCH_MS; on_windows_ms=$WINDOWS_MS
 fi
+trickle_median=$TRICKLE_MEDIAN_MS; trickle_metrics=$TRICKLE_METRICS_MS; trickle_batches=$TRICKLE_BATCHES
 if [[ "$BENCH_WINDOWS" == off ]]; then
   job_ms=$off_ms; batches=$off_batches; batch_ms=$off_batch_ms
 else
   job_ms=$on_ms; batches=$on_batches; batch_ms=$on_batch_ms
+fi
+
+# ---------------------------------------------------------------- the reference lake service
+ref_ms=0; ref_median="n/a"; ref_batches=0
+if [[ -n "$BENCH_REFERENCE_JAR" ]]; then
+  REF_JAR="$BENCH_LOG_DIR/jars-$RUN_ID/reference.jar"
+  cp "$BENCH_REFERENCE_JAR" "$REF_JAR"
+  run_lake_service "$job_windows" reference "$REF_JAR:$CLASSPATH" true
+  ref_ms=$RUN_MS; ref_median=$TRICKLE_MEDIAN_MS; ref_batches=$TRICKLE_BATCHES
+fi
+
+# ---------------------------------------------------------------- the raw Spark ceiling
+ceiling_ms=0; ceiling_inner=0
+if [[ "$BENCH_CEILING" == true ]]; then
+  CEILING_LOG="$BENCH_LOG_DIR/ceiling-$RUN_ID.log"
+  log "running the raw Spark ceiling on the same backlog (log $CEILING_LOG)"
+  ceiling_start=$(now_ms)
+  "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/ceiling" CHECKPOINT_DIR="$BENCH_ROOT/ceiling-checkpoint" \
+    timeout "$((BENCH_TIMEOUT_SECONDS + 120))" \
+    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.bench.SparkCeiling > "$CEILING_LOG" 2>&1 \
+    || { tail -n 30 "$CEILING_LOG" >&2; die "the ceiling failed"; }
+  ceiling_ms=$(( $(now_ms) - ceiling_start ))
+  ceiling_inner=$(grep -o 'in [0-9.]* s since the query started' "$CEILING_LOG" | awk '{ print $2 }')
 fi
 
 # ---------------------------------------------------------------- the prototype's design
@@ -187,7 +282,7 @@ if [[ "$BENCH_PROTOTYPE" == true ]]; then
   base_start=$(now_ms)
   "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/baseline" CHECKPOINT_DIR="$BENCH_ROOT/baseline-checkpoint" \
     timeout "$((BENCH_TIMEOUT_SECONDS + 120))" \
-    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.lake.bench.PrototypeBaseline > "$BASELINE_LOG" 2>&1 \
+    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$CLASSPATH" dev.bankinglake.bench.PrototypeBaseline > "$BASELINE_LOG" 2>&1 \
     || { tail -n 30 "$BASELINE_LOG" >&2; die "the baseline failed"; }
   base_end=$(now_ms)
   base_ms=$((base_end - base_start))
@@ -196,15 +291,30 @@ fi
 
 # ---------------------------------------------------------------- report
 awk -v n="$BENCH_EVENTS" -v job_ms="$job_ms" -v off_ms="$off_ms" -v on_ms="$on_ms" -v on_windows_ms="$on_windows_ms" \
-    -v base_ms="$base_ms" -v batches="$batches" -v batch_ms="$batch_ms" -v base_inner="${base_inner:-0}" 'BEGIN {
+    -v base_ms="$base_ms" -v batches="$batches" -v batch_ms="$batch_ms" -v base_inner="${base_inner:-0}" \
+    -v ceiling_ms="$ceiling_ms" -v ceiling_inner="${ceiling_inner:-0}" -v ref_ms="$ref_ms" \
+    -v trickle="$BENCH_TRICKLE" -v trickle_batches="$trickle_batches" -v trickle_median="$trickle_median" \
+    -v trickle_metrics="$trickle_metrics" -v ref_median="$ref_median" -v ref_batches="$ref_batches" 'BEGIN {
   printf "events:                        %d\n", n
   if (off_ms > 0) printf "lake service, windows off, JVM start to drained: %8.1f s  %10.0f events/s\n", off_ms / 1000, n / (off_ms / 1000)
   if (on_ms > 0) printf "lake service, windows on,  JVM start to drained: %8.1f s  %10.0f events/s  (windows query read the backlog after %.1f s)\n", on_ms / 1000, n / (on_ms / 1000), on_windows_ms / 1000
   if (off_ms > 0 && on_ms > 0) printf "ratio windows on / off (drain rate): %.2fx\n", off_ms / on_ms
   printf "lake service (%d batches, %.1f s inside batches: %.0f events/s)\n", batches, batch_ms / 1000, (batch_ms > 0 ? n / (batch_ms / 1000) : 0)
+  if (ref_ms > 0) printf "reference lake service (BENCH_REFERENCE_JAR), JVM start to drained: %8.1f s  %10.0f events/s\n", ref_ms / 1000, n / (ref_ms / 1000)
+  if (ceiling_ms > 0) {
+    printf "raw Spark ceiling, JVM start to drained: %8.1f s  %10.0f events/s  (%.1f s after its query started)\n", ceiling_ms / 1000, n / (ceiling_ms / 1000), ceiling_inner
+    printf "ratio lake service / ceiling:  %.2fx\n", ceiling_ms / job_ms
+    if (off_ms > 0 && on_ms > 0) printf "ratio lake service, windows off / ceiling: %.2fx\n", ceiling_ms / off_ms
+    if (ref_ms > 0) printf "ratio reference / ceiling:     %.2fx\n", ceiling_ms / ref_ms
+  }
   if (base_ms > 0) {
     printf "prototype (4 queries), JVM start to drained: %8.1f s  %10.0f events/s  (%.1f s after its queries started: %.0f events/s)\n", base_ms / 1000, n / (base_ms / 1000), base_inner, (base_inner > 0 ? n / base_inner : 0)
     printf "ratio job / prototype:         %.2fx\n", base_ms / job_ms
+    if (ref_ms > 0) printf "ratio reference / prototype:   %.2fx\n", base_ms / ref_ms
+  }
+  if (trickle > 0) {
+    printf "trickle: %d single events, %d batches of 1 row: median %s ms (the service'"'"'s /metrics: lake_small_batch_duration_seconds p50 %s ms)\n", trickle, trickle_batches, trickle_median, trickle_metrics
+    if (ref_ms > 0) printf "trickle, reference: %d batches of 1 row: median %s ms\n", ref_batches, ref_median
   }
 }'
 log "lake files of this run are under $BENCH_ROOT (Hive database $DATABASE); remove them when done"

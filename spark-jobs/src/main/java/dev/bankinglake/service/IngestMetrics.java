@@ -32,12 +32,15 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  */
 public final class IngestMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Batches of at most this many rows count as small: their duration is the batch's fixed cost. */
+    public static final long SMALL_BATCH_ROWS = 10;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<LakeTable, Counter> rows = new EnumMap<>(LakeTable.class);
     private final Counter batches;
     private final Timer batchDuration;
     private final Timer parseDuration;
+    private final Timer smallBatchDuration;
     private final Map<String, AtomicLong> lagPerPartition = new ConcurrentHashMap<>();
     private final AtomicLong inputRowsPerSecond = new AtomicLong();
     private final AtomicLong processedRowsPerSecond = new AtomicLong();
@@ -58,6 +61,10 @@ public final class IngestMetrics {
                 .publishPercentileHistogram().register(registry);
         parseDuration = Timer.builder("lake.batch.parse.duration").description("Of a batch: read, parse and validate")
                 .register(registry);
+        smallBatchDuration = Timer.builder("lake.small.batch.duration")
+                .description("Spark's whole duration of an ingest micro-batch of 1 to " + SMALL_BATCH_ROWS
+                        + " rows: the fixed cost of a batch (median and p95 over the last minutes)")
+                .publishPercentiles(0.5, 0.95).register(registry);
         Gauge.builder("lake.input.rows.per.second", inputRowsPerSecond, AtomicLong::get)
                 .description("Spark's input rate of the last batch").register(registry);
         Gauge.builder("lake.processed.rows.per.second", processedRowsPerSecond, AtomicLong::get)
@@ -79,12 +86,20 @@ public final class IngestMetrics {
     public void progressed(StreamingQueryProgress progress) {
         inputRowsPerSecond.set(Math.round(progress.inputRowsPerSecond()));
         processedRowsPerSecond.set(Math.round(progress.processedRowsPerSecond()));
+        batchRan(progress.numInputRows(), Duration.ofMillis(progress.batchDuration()));
         QueryProgressView.kafkaLag(progress).forEach((partition, lag) -> lagPerPartition.computeIfAbsent(partition, key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("lake.kafka.lag", value, AtomicLong::get).description("Offsets behind the topic's end, per partition")
                     .baseUnit("offsets").tag("partition", key).register(registry);
             return value;
         }).set(lag));
+    }
+
+    /** Spark's whole duration of a batch of {@code inputRows} rows; small ones count towards the fixed cost. */
+    public void batchRan(long inputRows, Duration duration) {
+        if (inputRows >= 1 && inputRows <= SMALL_BATCH_ROWS) {
+            smallBatchDuration.record(duration);
+        }
     }
 
     /** Binds the supervision and registration figures, read at scrape time. */

@@ -229,8 +229,16 @@ public final class LakeService {
     }
 
     private SparkSession session() {
+        return sessionBuilder(config, "lake-service").getOrCreate();
+    }
+
+    /**
+     * The service's session settings; public so that a benchmark's contestant runs with exactly
+     * the same ones.
+     */
+    public static SparkSession.Builder sessionBuilder(LakeServiceConfig config, String appName) {
         return LakeSession.withLakeSettings(SparkSession.builder())
-                .appName("lake-service")
+                .appName(appName)
                 .master(config.sparkMaster())
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
@@ -240,8 +248,7 @@ public final class LakeService {
                 .config("spark.scheduler.mode", "FAIR")
                 .config("spark.sql.streaming.stopTimeout", String.valueOf(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS)))
                 // cuts the ~400 ms stall per checkpoint file on a single-DataNode HDFS
-                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20")
-                .getOrCreate();
+                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
     }
 
     private StreamingQuery startIngest(SparkSession spark, LakeBatchWriter writer) throws Exception {

@@ -1,4 +1,4 @@
-package dev.bankinglake.lake.bench;
+package dev.bankinglake.bench;
 
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.lake.EventValidation;

@@ -1,6 +1,7 @@
-package dev.bankinglake.lake.bench;
+package dev.bankinglake.bench;
 
 import dev.bankinglake.contract.EventType;
+import dev.bankinglake.lake.bench.SampleEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Pre-loads a topic with a realistic mix of events (and one malformed message per thousand) for
  * the streaming benchmark. Environment: KAFKA_BOOTSTRAP, EVENTS_TOPIC, BENCH_EVENTS,
  * BENCH_PARTITIONS; fails if the topic already holds messages, so a backlog is never mixed.
+ *
+ * <p>{@code EventLoader trickle COUNT INTERVAL_MS} instead sends COUNT single events to the
+ * existing topic, each once the previous one is acknowledged and INTERVAL_MS later, so that a
+ * consumer with a shorter trigger sees batches of one row.
  */
 public final class EventLoader {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoader.class);
@@ -38,6 +43,13 @@ public final class EventLoader {
         String topic = environment.getOrDefault("EVENTS_TOPIC", "bench-events");
         long count = Long.parseLong(environment.getOrDefault("BENCH_EVENTS", "1000000"));
         int partitions = Integer.parseInt(environment.getOrDefault("BENCH_PARTITIONS", "2"));
+        if (args.length > 0 && args[0].equals("trickle")) {
+            if (args.length != 3) {
+                throw new IllegalArgumentException("Usage: EventLoader trickle COUNT INTERVAL_MS");
+            }
+            trickle(bootstrap, topic, Integer.parseInt(args[1]), Duration.ofMillis(Long.parseLong(args[2])));
+            return;
+        }
         long started = System.nanoTime();
         createTopic(bootstrap, topic, partitions);
         load(bootstrap, topic, count, 42);
@@ -59,16 +71,36 @@ public final class EventLoader {
         }
     }
 
-    /** Sends {@code count} messages, one malformed per {@value #MALFORMED_EVERY}; returns when all are acknowledged. */
-    public static void load(String bootstrap, String topic, long count, long seed) throws Exception {
+    /** Sends {@code count} valid events one at a time, each acknowledged before the pause and the next. */
+    public static void trickle(String bootstrap, String topic, int count, Duration interval) throws Exception {
+        if (count < 1) {
+            throw new IllegalArgumentException("Invalid trickle count: " + count + " (must be positive)");
+        }
+        SampleEvents samples = new SampleEvents(7);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap, 0))) {
+            for (int index = 0; index < count; index++) {
+                producer.send(new ProducerRecord<>(topic, null, SampleEvents.toJson(samples.event(samples.nextType(), Instant.now())))).get();
+                Thread.sleep(interval.toMillis());
+            }
+        }
+        LOG.info("Trickled {} single events into {}, one every {} ms", count, topic, interval.toMillis());
+    }
+
+    private static Properties producerProperties(String bootstrap, int lingerMs) {
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return properties;
+    }
+
+    /** Sends {@code count} messages, one malformed per {@value #MALFORMED_EVERY}; returns when all are acknowledged. */
+    public static void load(String bootstrap, String topic, long count, long seed) throws Exception {
+        Properties properties = producerProperties(bootstrap, 20);
         SampleEvents samples = new SampleEvents(seed);
         Instant base = Instant.now().minus(Duration.ofDays(1));
         AtomicReference<Exception> failure = new AtomicReference<>();

@@ -1,4 +1,4 @@
-package dev.bankinglake.compaction.bench;
+package dev.bankinglake.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;

@@ -1,4 +1,4 @@
-package dev.bankinglake.presto.bench;
+package dev.bankinglake.bench;
 
 import dev.bankinglake.presto.report.Report;
 import java.io.PrintStream;
