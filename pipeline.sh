@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: ./pipeline.sh [up|demo|down|status|build]
+Usage: ./pipeline.sh [up|demo|down|status|build] [--cluster]
 
   (none)   up, then demo: from nothing to a printed report
   up       installs what is missing (scripts/setup.sh), builds the project if needed, and
@@ -15,6 +15,10 @@ Usage: ./pipeline.sh [up|demo|down|status|build]
   down     stops every process that `up` started
   status   shows each service, its port and whether it answers
   build    rebuilds the project (mvn install without tests)
+
+  --cluster  up (and a later status or down) runs the cluster shape of scripts/stack.sh: a Spark
+           standalone master and workers with the lake service's driver on it, three Kafka
+           brokers, a Presto coordinator and worker, HDFS with two DataNodes (docs/scale-out.md)
 
   --compose [up|demo|down|status]   the same against docker-compose.yml instead of local
            processes (needs Docker; see docs/compose.md). No command: up, then demo.
@@ -50,9 +54,9 @@ cmd_up() {
   scripts/setup.sh
   if needs_build; then build; else step "build is up to date (./pipeline.sh build forces one)"; fi
   step "starting the stack"
-  scripts/stack.sh start
+  scripts/stack.sh "${STACK_SHAPE[@]}" start
   step "stack is up:"
-  scripts/stack.sh status || true
+  scripts/stack.sh "${STACK_SHAPE[@]}" status || true
   cat >&2 <<EOF
 
   API     $API_URL          (try: curl $API_URL/return_price)
@@ -67,14 +71,23 @@ cmd_demo() {
   scripts/demo.sh
 }
 
+# --cluster: the cluster shape of scripts/stack.sh
+STACK_SHAPE=()
+
 main() {
+  local -a arguments=()
+  local argument
+  for argument in "$@"; do
+    if [[ "$argument" == --cluster ]]; then STACK_SHAPE=(--cluster); else arguments+=("$argument"); fi
+  done
+  set -- "${arguments[@]}"
   local command="${1:-all}"
   case "$command" in
     all) cmd_up; cmd_demo ;;
     up) cmd_up ;;
     demo) cmd_demo ;;
-    down) scripts/stack.sh stop ;;
-    status) scripts/stack.sh status ;;
+    down) scripts/stack.sh "${STACK_SHAPE[@]}" stop ;;
+    status) scripts/stack.sh "${STACK_SHAPE[@]}" status ;;
     build) build ;;
     -h|--help|help) usage ;;
     *) usage; exit 2 ;;

@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/stack.sh start|stop|status|restart [SERVICE...]
+Usage: scripts/stack.sh [--cluster] start|stop|status|restart [SERVICE...]
 
 Runs the stack without Docker: every service is a real process started from artifacts
 that Maven resolves from Maven Central. State, logs and pid files live under
@@ -29,20 +29,37 @@ Services (default: all, in this order):
   restart   stop, then start
   env       prints the resolved settings (NAME=value), for tools and tests
 
+  --cluster (or LAKE_CLUSTER=on) runs the cluster shape instead (docs/scale-out.md):
+  kafka       $KAFKA_CLUSTER_BROKERS KRaft nodes (broker + controller each: kafka, kafka-2, ...),
+              topic $EVENTS_TOPIC at replication factor $EVENTS_REPLICATION_FACTOR, min.insync.replicas
+              $EVENTS_MIN_INSYNC_REPLICAS; clients bootstrap from every node
+  hdfs        the NameNode and $HDFS_DATANODES DataNodes (datanode, datanode-2, ...), dfs.replication
+              $HDFS_REPLICATION
+  presto      a coordinator (presto) that schedules no work itself and $PRESTO_WORKERS worker(s)
+              (presto-worker, presto-worker-2, ...)
+  spark       a Spark standalone master (spark-master) and $SPARK_WORKERS workers (spark-worker-1, ...)
+  streaming   the lake service's driver, in client mode on that master ($SPARK_MASTER_URL)
+  The state folder remembers the shape: later commands on it act on the cluster without --cluster.
+
 A pid file is trusted only while its process is still the one this script started for that
 name and state folder (ps args) and is not a zombie; anything else counts as down.
 
 Ports, folders, heap sizes (KAFKA_HEAP_OPTS, HDFS_HEAP_OPTS, METASTORE_HEAP_OPTS, PRESTO_HEAP_OPTS,
-API_HEAP_OPTS, LAKE_SERVICE_HEAP_OPTS) and the watchdog's policy (LAKE_WATCHDOG_*) come from the
+API_HEAP_OPTS, LAKE_SERVICE_HEAP_OPTS; in the cluster also SPARK_MASTER_HEAP_OPTS, SPARK_WORKER_HEAP_OPTS,
+SPARK_WORKER_CORES, SPARK_WORKER_MEMORY, SPARK_EXECUTOR_MEMORY, PRESTO_WORKER_HEAP_OPTS) and the watchdog's policy (LAKE_WATCHDOG_*) come from the
 environment, see scripts/lib/env.sh (KAFKA_PORT, HDFS_PORT, METASTORE_PORT, PRESTO_PORT, API_PORT,
 LAKE_SERVICE_PORT, LAKE_STATE_DIR, ...). The environment passes through to the services
 (EVENTS_TOPIC, LAKE_ROOT, CHECKPOINT_DIR, HIVE_DATABASE, TRIGGER_INTERVAL, ...).
 EOF
 }
 
+# the caller's own bootstrap servers, before env.sh sets the single-node default (see cluster_setup)
+CALLER_KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
 ALL_SERVICES=(kafka hdfs metastore presto mosquitto api streaming)
+# on: the cluster shape (--cluster, LAKE_CLUSTER=on, or a state folder made by it), see cluster_setup
+LAKE_CLUSTER="${LAKE_CLUSTER:-off}"
 CONF_DIR="$LAKE_STATE_DIR/conf"
 DATA_DIR="$LAKE_STATE_DIR/data"
 PID_DIR="$LAKE_STATE_DIR/pids"
@@ -60,6 +77,11 @@ LAKE_SERVICE_MAIN=dev.bankinglake.service.LakeService
 
 # The processes behind a service, in start order. A watchdog comes first: stopping it stops its service.
 processes_of() {
+  if cluster_mode; then
+    case "$1" in
+      kafka|hdfs|presto|spark) cluster_processes_of "$1"; return ;;
+    esac
+  fi
   case "$1" in
     hdfs) echo "namenode datanode" ;;
     streaming|api) echo "$1-watchdog $1" ;;
@@ -84,6 +106,7 @@ watchdog_wanted() {
 # The port a process answers on (a watchdog: its service's port, which must be free to start it).
 port_of() {
   case "$1" in
+    kafka-*|datanode-*|presto-worker*|spark-*) cluster_port_of "$1" ;;
     kafka) echo "$KAFKA_PORT" ;;
     namenode) echo "$HDFS_PORT" ;;
     datanode) echo "$HDFS_DATANODE_PORT" ;;
@@ -98,11 +121,13 @@ port_of() {
 # The main class a process runs: part of what makes a pid ours.
 main_class_of() {
   case "$1" in
-    kafka) echo kafka.Kafka ;;
+    kafka|kafka-*) echo kafka.Kafka ;;
     namenode) echo org.apache.hadoop.hdfs.server.namenode.NameNode ;;
-    datanode) echo org.apache.hadoop.hdfs.server.datanode.DataNode ;;
+    datanode|datanode-*) echo org.apache.hadoop.hdfs.server.datanode.DataNode ;;
     metastore) echo org.apache.hadoop.hive.metastore.HiveMetaStore ;;
-    presto) echo com.facebook.presto.server.PrestoServer ;;
+    presto|presto-worker*) echo com.facebook.presto.server.PrestoServer ;;
+    spark-master) echo org.apache.spark.deploy.master.Master ;;
+    spark-worker-*) echo org.apache.spark.deploy.worker.Worker ;;
     mosquitto) echo "-c $CONF_DIR/mosquitto/mosquitto.conf" ;;
     api) echo dev.bankinglake.api.ApiServer ;;
     streaming) echo "$LAKE_SERVICE_MAIN" ;;
@@ -328,6 +353,10 @@ topic_exists() {
 
 start_kafka() {
   ensure_built local-stack/kafka local-stack/kafka/target/classpath.txt
+  if cluster_mode; then
+    start_kafka_cluster
+    return
+  fi
   render "$STACK_DIR/conf/kafka/server.properties" "$CONF_DIR/kafka/server.properties"
   if [[ ! -f "$DATA_DIR/kafka/meta.properties" ]]; then
     mkdir -p "$DATA_DIR/kafka"
@@ -344,6 +373,10 @@ start_kafka() {
 }
 
 await_kafka() {
+  if cluster_mode; then
+    await_kafka_cluster
+    return
+  fi
   await_ready kafka "listening on $KAFKA_PORT" lake_port_open "$LAKE_HOST" "$KAFKA_PORT"
   if ! topic_exists; then
     await_ready kafka "able to create topic $EVENTS_TOPIC" kafka_java org.apache.kafka.tools.TopicCommand \
@@ -368,6 +401,8 @@ start_hdfs() {
   ensure_built local-stack/hdfs local-stack/hdfs/target/classpath.txt
   render "$STACK_DIR/conf/hadoop/core-site.xml" "$HADOOP_CONF_DIR/core-site.xml"
   render "$STACK_DIR/conf/hadoop/hdfs-site.xml" "$HADOOP_CONF_DIR/hdfs-site.xml"
+  # clients decide how many copies a file gets: the cluster's replication goes into their hdfs-site.xml
+  cluster_mode && xml_set_property "$HADOOP_CONF_DIR/hdfs-site.xml" dfs.replication "$HDFS_REPLICATION"
   # The Maven jars lack the daemons' web apps; empty folders first on the classpath satisfy them.
   mkdir -p "$HADOOP_CONF_DIR"/webapps/{hdfs,datanode,static,secondary}
   if [[ ! -d "$DATA_DIR/hdfs/name/current" ]]; then
@@ -384,6 +419,8 @@ start_hdfs() {
     hdfs_command datanode
     launch datanode "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.datanode.DataNode
   fi
+  cluster_mode && start_extra_datanodes
+  return 0
 }
 
 hdfs_live_datanodes() {
@@ -399,6 +436,7 @@ hdfs_out_of_safemode() {
 await_hdfs() {
   await_ready namenode "listening on $HDFS_PORT" lake_port_open "$LAKE_HOST" "$HDFS_PORT"
   await_ready datanode "registered with the NameNode" hdfs_live_datanodes
+  cluster_mode && await_ready namenode "seeing $HDFS_DATANODES live DataNodes" hdfs_live_datanodes_at_least "$HDFS_DATANODES"
   await_ready namenode "out of safe mode" hdfs_out_of_safemode
   lake_log "hdfs: ready on $HDFS_URI (web http://$LAKE_HOST:$HDFS_HTTP_PORT)"
 }
@@ -455,10 +493,16 @@ start_presto() {
     jvm_flags+=("${words[@]}")
   done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/jvm.config")
   while IFS= read -r line; do node_flags+=("-D$line"); done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/node.properties")
-  jvm presto
-  launch presto env --chdir="$PRESTO_DATA_DIR" "${JVM[@]}" "${jvm_flags[@]}" "${node_flags[@]}" \
-    -Dconfig="$PRESTO_CONF_DIR/config.properties" -Dlog.levels-file="$PRESTO_CONF_DIR/log.properties" \
-    -cp "$PRESTO_HOME/lib/*" com.facebook.presto.server.PrestoServer
+  # in the cluster the coordinator only plans: the workers run every query's splits
+  cluster_mode && properties_set "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator=false
+  if ! cluster_mode || ! is_running presto; then
+    jvm presto
+    launch presto env --chdir="$PRESTO_DATA_DIR" "${JVM[@]}" "${jvm_flags[@]}" "${node_flags[@]}" \
+      -Dconfig="$PRESTO_CONF_DIR/config.properties" -Dlog.levels-file="$PRESTO_CONF_DIR/log.properties" \
+      -cp "$PRESTO_HOME/lib/*" com.facebook.presto.server.PrestoServer
+  fi
+  cluster_mode && start_presto_workers
+  return 0
 }
 
 presto_active() {
@@ -467,6 +511,10 @@ presto_active() {
 }
 
 await_presto() {
+  if cluster_mode; then
+    await_presto_cluster
+    return
+  fi
   await_ready presto "serving queries on $PRESTO_PORT" presto_active
   lake_log "presto: ready on $PRESTO_URL (catalog hive, schema default)"
 }
@@ -533,6 +581,10 @@ streaming_command() {
   fi
   jvm streaming
   heap "$LAKE_SERVICE_HEAP_OPTS"
+  if cluster_mode; then
+    streaming_cluster_command "${jvm_flags[@]}"
+    return
+  fi
   SERVICE_COMMAND=("${JVM[@]}" "${HEAP[@]}" "${jvm_flags[@]}" \
     -cp "$(module_jar spark-jobs lake-spark-jobs):$(cat "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt")" \
     "$LAKE_SERVICE_MAIN")
@@ -615,7 +667,7 @@ cmd_start() {
       metastore) [[ " ${services[*]} " == *" hdfs "* ]] && await_service hdfs ;;
       api) [[ " ${services[*]} " == *" kafka "* ]] && await_service kafka ;;
       streaming)
-        for dependency in kafka hdfs metastore; do
+        for dependency in kafka hdfs metastore spark; do
           [[ " ${services[*]} " == *" $dependency "* ]] && await_service "$dependency"
         done ;;
     esac
@@ -665,6 +717,10 @@ cmd_stop() {
   read -r -a services <<< "$(selected "$@")"
   local index process
   for (( index=${#services[@]}-1; index>=0; index-- )); do
+    if cluster_mode && [[ "${services[index]}" == kafka ]]; then
+      stop_processes_together $(processes_of kafka)
+      continue
+    fi
     for process in $(processes_of "${services[index]}"); do
       stop_process "$process"
     done
@@ -746,15 +802,25 @@ cmd_env() {
     METASTORE_URI PRESTO_PORT PRESTO_URL MQTT_PORT MQTT_URI API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
     LAKE_WATCHDOG LAKE_WATCHDOG_SERVICES LAKE_WATCHDOG_INITIAL_BACKOFF LAKE_WATCHDOG_MAX_BACKOFF LAKE_WATCHDOG_MAX_FAILURES \
     LAKE_WATCHDOG_WINDOW LAKE_START_TIMEOUT LAKE_STOP_TIMEOUT KAFKA_HEAP_OPTS HDFS_HEAP_OPTS METASTORE_HEAP_OPTS PRESTO_HEAP_OPTS \
-    API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS; do
+    API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS LAKE_CLUSTER KAFKA_CLUSTER_BROKERS EVENTS_REPLICATION_FACTOR \
+    EVENTS_MIN_INSYNC_REPLICAS HDFS_DATANODES HDFS_REPLICATION PRESTO_WORKERS PRESTO_WORKER_PORT SPARK_WORKERS SPARK_MASTER_PORT \
+    SPARK_MASTER_WEBUI_PORT SPARK_WORKER_PORT SPARK_WORKER_WEBUI_PORT SPARK_DRIVER_PORT SPARK_BLOCK_MANAGER_PORT SPARK_MASTER_URL \
+    SPARK_MASTER_HEAP_OPTS SPARK_WORKER_HEAP_OPTS SPARK_WORKER_CORES SPARK_WORKER_MEMORY SPARK_EXECUTOR_MEMORY PRESTO_WORKER_HEAP_OPTS; do
     printf '%s=%s\n' "$name" "${!name}"
   done
 }
 
 main() {
+  local -a arguments=()
+  local argument
+  for argument in "$@"; do
+    if [[ "$argument" == --cluster ]]; then LAKE_CLUSTER=on; else arguments+=("$argument"); fi
+  done
+  set -- "${arguments[@]}"
   local command="${1:-}"
   [[ -n "$command" ]] || { usage; exit 2; }
   shift
+  [[ "$command" == -h || "$command" == --help || "$command" == help ]] || cluster_setup "$command"
   case "$command" in
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
@@ -765,5 +831,7 @@ main() {
     *) usage; exit 2 ;;
   esac
 }
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cluster.sh"
 
 main "$@"
