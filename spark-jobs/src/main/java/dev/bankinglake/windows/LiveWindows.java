@@ -42,6 +42,33 @@ public final class LiveWindows {
         if (updates.isEmpty()) {
             return;
         }
+        take(updates);
+        for (Consumer<List<WindowUpdate>> subscriber : subscribers) {
+            try {
+                subscriber.accept(updates);
+            }
+            catch (RuntimeException e) {
+                LOG.warn("A window subscriber failed", e);
+            }
+        }
+    }
+
+    /**
+     * Takes the open windows as they were before a restart (the latest value of each window on the
+     * windows topic), without telling subscribers: nothing changed. Final ones are left out: the
+     * lake holds them before the topic does. Windows seen since then win.
+     */
+    public void restore(List<WindowUpdate> previous) {
+        requireNonNull(previous, "previous is null");
+        List<WindowUpdate> stillOpen;
+        synchronized (recentFinals) {
+            stillOpen = previous.stream().filter(update -> !update.isFinal())
+                    .filter(update -> !open.containsKey(update.window()) && !recentFinals.containsKey(update.window())).toList();
+        }
+        take(stillOpen);
+    }
+
+    private void take(List<WindowUpdate> updates) {
         synchronized (recentFinals) {
             for (WindowUpdate update : updates) {
                 if (update.isFinal()) {
@@ -56,14 +83,6 @@ public final class LiveWindows {
             while (recentFinals.size() > maxRecentFinals && oldest.hasNext()) {
                 oldest.next();
                 oldest.remove();
-            }
-        }
-        for (Consumer<List<WindowUpdate>> subscriber : subscribers) {
-            try {
-                subscriber.accept(updates);
-            }
-            catch (RuntimeException e) {
-                LOG.warn("A window subscriber failed", e);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +54,9 @@ public final class WindowsService implements AutoCloseable {
     private final AtomicLong finalWindows = new AtomicLong();
     private final AtomicReference<String> watermark = new AtomicReference<>();
     private final AtomicReference<SupervisedQuery> query = new AtomicReference<>();
+    private static final Duration RESTORE_LIMIT = Duration.ofSeconds(30);
     private WindowsTopic topic;
+    private volatile boolean restored;
 
     public WindowsService(LakeServiceConfig lake, WindowsConfig config, MeterRegistry registry, Clock clock) {
         this.lake = requireNonNull(lake, "lake is null");
@@ -112,6 +115,9 @@ public final class WindowsService implements AutoCloseable {
     private StreamingQuery start(SparkSession spark, WindowsBatchWriter writer) throws Exception {
         // the topic is (re)checked at every start: a broker that was away fails the start, which is retried
         topic.ensureCompacted();
+        if (!restored) {
+            restoreLiveWindows();
+        }
         Dataset<Row> events = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", lake.kafkaBootstrap())
@@ -139,6 +145,21 @@ public final class WindowsService implements AutoCloseable {
         finally {
             spark.sparkContext().setLocalProperty("spark.scheduler.pool", previousPool);
         }
+    }
+
+    /** Once, before the query's first batch: the live view as the windows topic last had it. */
+    private void restoreLiveWindows() {
+        try {
+            List<WindowUpdate> previous = topic.latest(RESTORE_LIMIT);
+            live.restore(previous);
+            LOG.info("Live windows restored from topic {}: {} open (of {} windows on the topic)", config.topic(),
+                    previous.stream().filter(update -> !update.isFinal()).count(), previous.size());
+        }
+        catch (RuntimeException e) {
+            // the live view then fills as windows are updated, as it would on a new topic
+            LOG.warn("Live windows not restored from topic {}: {}", config.topic(), e.toString());
+        }
+        restored = true;
     }
 
     private static void stopGracefully(StreamingQuery running, WindowsBatchWriter writer) throws Exception {
