@@ -31,16 +31,21 @@ final class ComposeFile {
     }
 
     static ComposeFile load() {
+        return load(FILE_NAME);
+    }
+
+    /** Another compose file of the repository root, e.g. an override such as docker-compose.cluster.yml. */
+    static ComposeFile load(String fileName) {
         Path repoRoot = repoRoot();
-        try (Reader reader = Files.newBufferedReader(repoRoot.resolve(FILE_NAME))) {
+        try (Reader reader = Files.newBufferedReader(repoRoot.resolve(fileName))) {
             Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
             if (!(parsed instanceof Map<?, ?> map)) {
-                throw new IllegalStateException(FILE_NAME + " is not a YAML mapping but " + parsed);
+                throw new IllegalStateException(fileName + " is not a YAML mapping but " + parsed);
             }
             return new ComposeFile(repoRoot, cast(map));
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + repoRoot.resolve(FILE_NAME), e);
+            throw new UncheckedIOException("Cannot read " + repoRoot.resolve(fileName), e);
         }
     }
 
