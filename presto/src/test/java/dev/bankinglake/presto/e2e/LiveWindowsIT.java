@@ -412,6 +412,36 @@ class LiveWindowsIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void aRestartedServiceShowsTheOpenWindowsItShowedBefore() throws Exception {
+        // nothing else is sent from here on: the open windows change only if the restart loses them
+        assertThat(api.post("/deposit/", "{\"user_id\": \"ann\", \"amount\": \"1.25\"}").statusCode()).isIn(200, 201);
+        await("the deposit's open window").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> openWindows().stream().anyMatch(window -> window.contains("make_deposit")));
+        List<String> before = openWindows();
+
+        lake.kill();
+        lake.start();
+        List<String> after = openWindows();
+        figures.add("open windows before a kill -9 and right after the restart: " + before.size() + " and " + after.size());
+        assertThat(after).as("open windows right after the restart, before any new event").isEqualTo(before);
+    }
+
+    /** The open windows the analytics routes answer (the last hour), as sorted text. */
+    private static List<String> openWindows() throws Exception {
+        List<String> open = new ArrayList<>();
+        for (String route : List.of("/analytics/counts", "/analytics/trades")) {
+            for (JsonNode window : json(lake.get(route)).path("windows")) {
+                if (!window.path("final").asBoolean()) {
+                    open.add(route + " " + window);
+                }
+            }
+        }
+        open.sort(null);
+        return open;
+    }
+
     /** window start (epoch ms) | key -> the figures, as text, of the windows of a route's answer; every one must be final. */
     private static Map<String, List<String>> windowsOf(JsonNode answer, String keyColumn, String... figureNames) {
         Map<String, List<String>> windows = new TreeMap<>();
