@@ -62,10 +62,22 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         CommitHook NONE = (outcome, queryId) -> { };
     }
 
+    /** How many Kafka messages a batch holds, when that can be told before reading it. */
+    @FunctionalInterface
+    public interface BatchSize {
+        java.util.OptionalLong messages(long batchId) throws Exception;
+
+        BatchSize UNKNOWN = batchId -> java.util.OptionalLong.empty();
+    }
+
+    /** Batches of at most this many messages are written from the driver ({@link SmallBatchFiles}). */
+    public static final long SMALL_BATCH_MESSAGES = 1_000;
+
     private final transient BatchFileCommitter committer;
     private final transient PartitionRegistration registration;
     private final transient CommitHook commitHook;
     private final transient java.util.Set<Integer> schemaVersions;
+    private final transient BatchSize batchSize;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
     private final transient ReentrantLock batchLock = new ReentrantLock();
 
@@ -80,10 +92,17 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     /** {@code schemaVersions}: the event schema versions this lake accepts; others are rejected. */
     public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook,
             java.util.Set<Integer> schemaVersions) {
+        this(committer, registration, commitHook, schemaVersions, BatchSize.UNKNOWN);
+    }
+
+    /** {@code batchSize}: tells small batches apart, which are written from the driver without write jobs. */
+    public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook,
+            java.util.Set<Integer> schemaVersions, BatchSize batchSize) {
         this.committer = requireNonNull(committer, "committer is null");
         this.registration = requireNonNull(registration, "registration is null");
         this.commitHook = requireNonNull(commitHook, "commitHook is null");
         this.schemaVersions = java.util.Set.copyOf(schemaVersions);
+        this.batchSize = requireNonNull(batchSize, "batchSize is null");
     }
 
     /** Held while a batch is written; a clean stop takes it so as not to interrupt a batch half-way. */
@@ -116,32 +135,74 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
 
     /** Writes one batch; {@code queryId} keeps the file names of different checkpoints apart. */
     public BatchOutcome write(Dataset<Row> batch, long batchId, String queryId) throws Exception {
+        java.util.OptionalLong messages = batchSize.messages(batchId);
+        // the same offsets give the same size, so a replayed batch takes the same path and stages the same files
+        if (messages.isPresent() && messages.getAsLong() <= SMALL_BATCH_MESSAGES) {
+            return writeSmall(batch, batchId, queryId);
+        }
         long started = System.nanoTime();
         Dataset<Row> validated = EventValidation.validate(batch, schemaVersions).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<LakeTable, Long> rows = countPerTable(validated);
             Duration parsed = Duration.ofNanos(System.nanoTime() - started);
-            List<LakeTable> tables = rows.keySet().stream().filter(table -> rows.get(table) > 0).toList();
-            Map<LakeTable, BatchFileCommitter.Committed> committed = new EnumMap<>(LakeTable.class);
-            ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, Math.min(tables.size(), 3)),
-                    runnable -> new Thread(runnable, "lake-batch-" + batchId));
-            try {
-                Map<LakeTable, Future<BatchFileCommitter.Committed>> results = new EnumMap<>(LakeTable.class);
-                for (LakeTable table : tables) {
-                    results.put(table, writers.submit(() -> writeTable(validated, table, batchId, queryId)));
-                }
-                for (Map.Entry<LakeTable, Future<BatchFileCommitter.Committed>> result : results.entrySet()) {
-                    committed.put(result.getKey(), unwrap(result.getValue()));
-                }
-            }
-            finally {
-                writers.shutdownNow();
-            }
+            Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId,
+                    table -> writeTable(validated, table, batchId, queryId));
             return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
         }
         finally {
             validated.unpersist(false);
         }
+    }
+
+    /** A small batch: one Kafka read, then every table's files from the driver (see {@link SmallBatchFiles}). */
+    private BatchOutcome writeSmall(Dataset<Row> batch, long batchId, String queryId) throws Exception {
+        long started = System.nanoTime();
+        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = SmallBatchFiles.rowsPerTable(batch, schemaVersions);
+        Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
+        perTable.forEach((table, tableRows) -> rows.put(table, (long) tableRows.size()));
+        Duration parsed = Duration.ofNanos(System.nanoTime() - started);
+        Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId, table -> {
+            SmallBatchFiles.writeStaged(batch.sparkSession(), table, perTable.get(table), committer.prepareStaging(table, batchId));
+            return commitTable(table, batchId, queryId);
+        });
+        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
+    }
+
+    @FunctionalInterface
+    private interface TableWrite {
+        BatchFileCommitter.Committed write(LakeTable table) throws Exception;
+    }
+
+    /** Writes and commits every table that has rows, up to three at a time. */
+    private static Map<LakeTable, BatchFileCommitter.Committed> writeTables(Map<LakeTable, Long> rows, long batchId, TableWrite write)
+            throws Exception {
+        List<LakeTable> tables = rows.keySet().stream().filter(table -> rows.get(table) > 0).toList();
+        Map<LakeTable, BatchFileCommitter.Committed> committed = new EnumMap<>(LakeTable.class);
+        if (tables.size() == 1) {
+            committed.put(tables.get(0), write.write(tables.get(0)));
+            return committed;
+        }
+        ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, Math.min(tables.size(), 3)),
+                runnable -> new Thread(runnable, "lake-batch-" + batchId));
+        try {
+            Map<LakeTable, Future<BatchFileCommitter.Committed>> results = new EnumMap<>(LakeTable.class);
+            for (LakeTable table : tables) {
+                results.put(table, writers.submit(() -> write.write(table)));
+            }
+            for (Map.Entry<LakeTable, Future<BatchFileCommitter.Committed>> result : results.entrySet()) {
+                committed.put(result.getKey(), unwrap(result.getValue()));
+            }
+        }
+        finally {
+            writers.shutdownNow();
+        }
+        return committed;
+    }
+
+    private BatchFileCommitter.Committed commitTable(LakeTable table, long batchId, String queryId) throws Exception {
+        BatchFileCommitter.Committed committed = committer.commit(table, batchId, queryId);
+        registration.partitionsCommitted(table, committed.partitions());
+        return committed;
     }
 
     private BatchFileCommitter.Committed writeTable(Dataset<Row> validated, LakeTable table, long batchId, String queryId) throws Exception {
@@ -154,9 +215,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
                 .mode(SaveMode.Overwrite)
                 .partitionBy(LakeTable.PARTITION_COLUMN.name())
                 .parquet(staging);
-        BatchFileCommitter.Committed committed = committer.commit(table, batchId, queryId);
-        registration.partitionsCommitted(table, committed.partitions());
-        return committed;
+        return commitTable(table, batchId, queryId);
     }
 
     private static Map<LakeTable, Long> countPerTable(Dataset<Row> validated) {

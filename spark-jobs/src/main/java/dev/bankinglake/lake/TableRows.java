@@ -28,13 +28,18 @@ public final class TableRows {
     /** The rows of {@code table} among the validated messages, flattened to its columns. */
     public static Dataset<Row> rowsFor(Dataset<Row> validated, LakeTable table) {
         Dataset<Row> routed = validated.filter(col(EventValidation.LAKE_TABLE).equalTo(table.tableName()));
+        return routed.select(columnsFor(table).toArray(Column[]::new));
+    }
+
+    /** The expressions of {@code table}'s columns over validated messages, in order, the partition column last. */
+    public static List<Column> columnsFor(LakeTable table) {
         List<Column> columns = new ArrayList<>();
         for (dev.bankinglake.contract.Column column : table.columns()) {
             columns.add(source(column).try_cast(LakeSchemas.sparkType(column.type())).as(column.name()));
         }
         Column partitionTime = table.isEventTable() ? col(EventValidation.EVENT_TIME) : col(EventValidation.KAFKA_TIMESTAMP);
         columns.add(date_format(partitionTime, DATE_PATTERN).as(LakeTable.PARTITION_COLUMN.name()));
-        return routed.select(columns.toArray(Column[]::new));
+        return columns;
     }
 
     private static Column source(dev.bankinglake.contract.Column column) {

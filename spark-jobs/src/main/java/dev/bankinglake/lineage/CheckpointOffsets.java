@@ -47,6 +47,8 @@ public final class CheckpointOffsets {
 
     private final FileSystem fileSystem;
     private final Path checkpoint;
+    // the batch being written asks twice (its size, then its lineage); an entry of the log never changes
+    private volatile Map.Entry<Long, BatchOffsets> last;
 
     public CheckpointOffsets(FileSystem fileSystem, Path checkpoint) {
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
@@ -55,6 +57,16 @@ public final class CheckpointOffsets {
 
     /** The offsets of {@code batchId}, which must be in the log (it is while the batch runs). */
     public BatchOffsets offsets(long batchId) throws IOException {
+        Map.Entry<Long, BatchOffsets> remembered = last;
+        if (remembered != null && remembered.getKey() == batchId) {
+            return remembered.getValue();
+        }
+        BatchOffsets offsets = read(batchId);
+        last = Map.entry(batchId, offsets);
+        return offsets;
+    }
+
+    private BatchOffsets read(long batchId) throws IOException {
         String[] entry = lines(new Path(new Path(checkpoint, "offsets"), Long.toString(batchId)))
                 .orElseThrow(() -> new IOException("No offsets for batch " + batchId + " in " + checkpoint + "/offsets"));
         if (entry.length < 3) {

@@ -168,9 +168,12 @@ public final class LakeService {
             LineageStore lineage = new LineageStore(lakeFileSystem, committer, registrar);
             Path checkpoint = new Path(config.checkpointDir());
             SparkSession session = spark;
-            LineageRecorder recorder = new LineageRecorder(new CheckpointOffsets(checkpoint.getFileSystem(sparkHadoop), checkpoint), lineage,
+            CheckpointOffsets offsets = new CheckpointOffsets(checkpoint.getFileSystem(sparkHadoop), checkpoint);
+            LineageRecorder recorder = new LineageRecorder(offsets, lineage,
                     queryId -> session.streams().get(UUID.fromString(queryId)).runId().toString(), clock);
-            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions());
+            // the batch's size from Spark's offset log, written before the batch runs
+            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions(),
+                    batchId -> java.util.OptionalLong.of(offsets.offsets(batchId).consumed()));
             SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
                     query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
             MetastoreRegistrar registration = registrar;

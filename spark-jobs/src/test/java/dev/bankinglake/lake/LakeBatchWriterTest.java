@@ -98,6 +98,71 @@ class LakeBatchWriterTest {
     }
 
     @Test
+    void aSmallBatchWrittenFromTheDriverGivesTheSameFilesAsTheSparkWrite() throws Exception {
+        SampleEvents samples = new SampleEvents(23);
+        List<String> values = new ArrayList<>();
+        Instant[] days = {Instant.parse("2026-11-20T23:59:59.999Z"), Instant.parse("2026-11-21T00:00:00.000Z")};
+        for (int index = 0; index < 30; index++) {
+            values.add(SampleEvents.toJson(samples.event(samples.nextType(), days[index % 2])));
+        }
+        values.add("garbage");
+        values.add("{\"event_type\": \"make_deposit\", \"amount\": \"lots\"}");
+        Dataset<Row> batch = KafkaRows.of(spark, values);
+        FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+        java.nio.file.Path sparkLake = lake.resolve("spark");
+        java.nio.file.Path driverLake = lake.resolve("driver");
+        RecordedRegistration sparkRegistration = new RecordedRegistration();
+        RecordedRegistration driverRegistration = new RecordedRegistration();
+        LakeBatchWriter sparkWriter = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(sparkLake.toUri())), sparkRegistration);
+        List<Long> asked = new ArrayList<>();
+        LakeBatchWriter driverWriter = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(driverLake.toUri())), driverRegistration,
+                LakeBatchWriter.CommitHook.NONE, Set.of(dev.bankinglake.contract.EventContract.SCHEMA_VERSION), batchId -> {
+                    asked.add(batchId);
+                    return java.util.OptionalLong.of(values.size());
+                });
+
+        LakeBatchWriter.BatchOutcome bySpark = sparkWriter.write(batch, 9, QUERY);
+        LakeBatchWriter.BatchOutcome byDriver = driverWriter.write(batch, 9, QUERY);
+        LakeBatchWriter.BatchOutcome replay = driverWriter.write(batch, 9, QUERY);
+
+        assertThat(asked).containsExactly(9L, 9L);
+        assertThat(byDriver.rows()).isEqualTo(bySpark.rows());
+        assertThat(filesUnder(driverLake)).isNotEmpty().isEqualTo(filesUnder(sparkLake));
+        assertThat(driverRegistration.partitions).isEqualTo(sparkRegistration.partitions);
+        assertThat(replay.filesRenamed()).isZero();
+        assertThat(replay.filesAlreadyPresent()).isEqualTo(byDriver.filesRenamed());
+        for (String file : filesUnder(sparkLake)) {
+            assertThat(footer(driverLake.resolve(file)).getSchema()).as("schema of %s", file).isEqualTo(footer(sparkLake.resolve(file)).getSchema());
+            assertThat(footer(driverLake.resolve(file)).getKeyValueMetaData()).as("metadata of %s", file)
+                    .isEqualTo(footer(sparkLake.resolve(file)).getKeyValueMetaData());
+        }
+        for (LakeTable table : LakeTable.values()) {
+            if (bySpark.rows(table) == 0) {
+                continue;
+            }
+            List<String> expected = spark.read().parquet(sparkLake.resolve(table.tableName()).toString()).collectAsList().stream()
+                    .map(Row::toString).sorted().toList();
+            List<String> actual = spark.read().parquet(driverLake.resolve(table.tableName()).toString()).collectAsList().stream()
+                    .map(Row::toString).sorted().toList();
+            assertThat(actual).as("rows of %s", table.tableName()).hasSize((int) bySpark.rows(table)).isEqualTo(expected);
+        }
+    }
+
+    private static List<String> filesUnder(java.nio.file.Path root) throws IOException {
+        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(file -> root.relativize(file).toString())
+                    .filter(name -> !name.contains("/.") && !name.startsWith(".")).sorted().toList();
+        }
+    }
+
+    private static org.apache.parquet.hadoop.metadata.FileMetaData footer(java.nio.file.Path file) throws IOException {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file.toUri()), spark.sparkContext().hadoopConfiguration()))) {
+            return reader.getFooter().getFileMetaData();
+        }
+    }
+
+    @Test
     void writesTimestampsAsInt96AndMoneyAsFixedLengthDecimals() throws Exception {
         String event = SampleEvents.toJson(new SampleEvents(2).event(EventType.MAKE_DEPOSIT, Instant.parse("2026-11-20T22:08:28.123Z")));
         FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());

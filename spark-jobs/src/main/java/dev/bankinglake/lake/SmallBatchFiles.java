@@ -1,0 +1,124 @@
+package dev.bankinglake.lake;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+
+import dev.bankinglake.contract.LakeTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.execution.datasources.OutputWriter;
+import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The files of a small batch, made on the driver. A batch of a few rows is dominated by fixed
+ * costs: a Spark job to count the rows per table and one write job per table, each with its
+ * output committer's round trips to HDFS. Here the messages are read from Kafka once (the only
+ * Spark job), validated and flattened by the same expressions as a large batch on a local copy
+ * (which Spark evaluates on the driver), and each table's rows are written to its staging folder
+ * with Spark's own Parquet writer and the session's settings, one file per partition, as the
+ * single write task of a large batch writes them. What follows (commit, registration, lineage) is
+ * the same for both.
+ */
+public final class SmallBatchFiles {
+    /** The one staged file of a partition; the commit renames it to the batch's final name. */
+    static final String STAGED_FILE = "part-00000.snappy.parquet";
+    /** Where Spark puts rows whose partition value is null. */
+    static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+    private SmallBatchFiles() {
+    }
+
+    /**
+     * Reads the batch's messages and returns every table's rows (its columns, then {@code dt}),
+     * routed and flattened as {@link EventValidation} and {@link TableRows} do for a large batch.
+     */
+    public static Map<LakeTable, List<InternalRow>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
+        SparkSession spark = kafkaRows.sparkSession();
+        List<Row> messages = kafkaRows.collectAsList();
+        Dataset<Row> validated = EventValidation.validate(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions);
+        // one plan for all tables: the table's name, then each table's columns as a struct
+        LakeTable[] tables = LakeTable.values();
+        List<Column> columns = new ArrayList<>();
+        columns.add(col(EventValidation.LAKE_TABLE));
+        for (LakeTable table : tables) {
+            columns.add(struct(TableRows.columnsFor(table).toArray(Column[]::new)).as(table.tableName()));
+        }
+        InternalRow[] rows = validated.select(columns.toArray(Column[]::new)).queryExecution().executedPlan().executeCollect();
+        Map<LakeTable, List<InternalRow>> result = new EnumMap<>(LakeTable.class);
+        for (LakeTable table : tables) {
+            result.put(table, new ArrayList<>());
+        }
+        for (InternalRow row : rows) {
+            String name = row.getUTF8String(0).toString();
+            LakeTable table = LakeTable.byTableName(name)
+                    .orElseThrow(() -> new IllegalStateException("Routed to an unknown table: " + name));
+            result.get(table).add(row.getStruct(table.ordinal() + 1, table.columns().size() + 1).copy());
+        }
+        return result;
+    }
+
+    /**
+     * Writes {@code rows} (as {@link #rowsPerTable} returns them) under {@code staging}, one
+     * {@code dt=...} folder per partition value holding one file; returns the partition values.
+     */
+    public static Set<String> writeStaged(SparkSession spark, LakeTable table, List<InternalRow> rows, Path staging) throws IOException {
+        StructType dataSchema = dataSchema(table);
+        int partitionIndex = dataSchema.fields().length;
+        Map<String, List<InternalRow>> byPartition = new TreeMap<>();
+        for (InternalRow row : rows) {
+            String partition = row.isNullAt(partitionIndex) ? NULL_PARTITION : row.getUTF8String(partitionIndex).toString();
+            Object[] values = new Object[partitionIndex];
+            for (int index = 0; index < partitionIndex; index++) {
+                DataType type = dataSchema.fields()[index].dataType();
+                values[index] = row.isNullAt(index) ? null : row.get(index, type);
+            }
+            byPartition.computeIfAbsent(partition, key -> new ArrayList<>()).add(new GenericInternalRow(values));
+        }
+        Job job = Job.getInstance(new Configuration(spark.sparkContext().hadoopConfiguration()));
+        // Spark's own preparation of a Parquet write: codec, legacy format, timestamp type and metadata from the session
+        OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scala.collection.immutable.Map$.MODULE$.<String, String>empty(), dataSchema);
+        TaskAttemptContext context = new TaskAttemptContextImpl(job.getConfiguration(), new TaskAttemptID());
+        for (Map.Entry<String, List<InternalRow>> partition : byPartition.entrySet()) {
+            Path file = new Path(new Path(staging, LakeTable.PARTITION_COLUMN.name() + "=" + partition.getKey()), STAGED_FILE);
+            OutputWriter writer = factory.newInstance(file.toString(), dataSchema, context);
+            try {
+                for (InternalRow row : partition.getValue()) {
+                    writer.write(row);
+                }
+            }
+            finally {
+                writer.close();
+            }
+        }
+        return byPartition.keySet();
+    }
+
+    /** The table's columns as its files hold them: every column but the partition column. */
+    static StructType dataSchema(LakeTable table) {
+        StructType schema = new StructType();
+        for (dev.bankinglake.contract.Column column : table.columns()) {
+            schema = schema.add(LakeSchemas.field(column));
+        }
+        return schema;
+    }
+}
