@@ -163,6 +163,34 @@ grep -h "Loaded" "$BENCH_LOG_DIR/loader-$RUN_ID.log" >&2 || true
 
 # ---------------------------------------------------------------- the lake service
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# medians of the parts of a batch: the writer's parse and write, and Spark's phases where the log has them
+phase_medians() {
+  awk '
+    function med(name,   n, i, j, t, a) {
+      n = split(values[name], a, " "); if (n == 0) return "n/a"
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {
+      if (match($0, /\(parse [0-9]+ ms, write [0-9]+ ms\)/)) {
+        split(substr($0, RSTART, RLENGTH), p, /[ ,]+/); values["parse"] = values["parse"] " " p[2]; values["write"] = values["write"] " " p[5]
+      }
+      if (match($0, /spark \{[^}]*\}/)) {
+        n = split(substr($0, RSTART + 7, RLENGTH - 8), kv, /, */)
+        for (i = 1; i <= n; i++) { split(kv[i], pair, "="); values[pair[1]] = values[pair[1]] " " pair[2]; names[pair[1]] = 1 }
+      }
+    }
+    END {
+      out = "writer: parse " med("parse") " ms, write+commit+lineage " med("write") " ms"
+      if (length(names) > 0) {
+        out = out "; spark:"
+        split("latestOffset walCommit queryPlanning getBatch addBatch commitOffsets triggerExecution", order, " ")
+        for (i = 1; i <= 7; i++) if (order[i] in names) out = out " " order[i] " " med(order[i])
+        out = out " (ms)"
+      }
+      print out
+    }'
+}
 rows_written() { { grep -o 'batch [0-9]*: [0-9]* rows' "$1" || true; } | awk '{ sum += $3 } END { print sum + 0 }'; }
 
 # Runs the lake service (LABEL, from CLASSPATH) on the backlog with windows on (true) or off (false)
@@ -201,7 +229,7 @@ run_lake_service() {
   fi
   RUN_BATCHES=$({ grep -c 'batch [0-9]*: [0-9]* rows' "$job_log" || true; })
   RUN_BATCH_MS=$({ grep -o ') in [0-9]* ms' "$job_log" || true; } | awk '{ sum += $3 } END { print sum + 0 }')
-  TRICKLE_MEDIAN_MS="n/a"; TRICKLE_METRICS_MS="n/a"; TRICKLE_BATCHES=0
+  TRICKLE_MEDIAN_MS="n/a"; TRICKLE_METRICS_MS="n/a"; TRICKLE_BATCHES=0; TRICKLE_BREAKDOWN=""
   if [[ "$trickle" == true ]] && (( BENCH_TRICKLE > 0 )); then
     # the backlog is drained: every batch from here on holds the trickle's single events
     local before_lines trickle_log="$BENCH_LOG_DIR/trickle-$RUN_ID-$label.log"
@@ -222,6 +250,7 @@ run_lake_service() {
     durations=$(tail -n +"$((before_lines + 1))" "$job_log" | { grep -o 'batch [0-9]*: 1 rows .*) in [0-9]* ms' || true; } | sed 's/.*) in \([0-9]*\) ms/\1/')
     TRICKLE_BATCHES=$(printf '%s' "$durations" | grep -c . || true)
     TRICKLE_MEDIAN_MS=$(printf '%s\n' "$durations" | grep . | median)
+    TRICKLE_BREAKDOWN=$(tail -n +"$((before_lines + 1))" "$job_log" | { grep 'batch [0-9]*: 1 rows ' || true; } | phase_medians)
     TRICKLE_METRICS_MS=$(curl -sf --max-time 5 "http://127.0.0.1:$BENCH_SERVICE_PORT/metrics" \
       | awk '/^lake_small_batch_duration_seconds\{quantile="0.5"/ { printf "%.0f", $2 * 1000 }' || true)
     [[ -n "$TRICKLE_METRICS_MS" ]] || TRICKLE_METRICS_MS="n/a"
@@ -244,7 +273,7 @@ if [[ "$BENCH_WINDOWS" != off ]]; then
   run_lake_service true windows-on "$CLASSPATH" true
   on_ms=$RUN_MS; on_batches=$RUN_BATCHES; on_batch_ms=$RUN_BATCH_MS; on_windows_ms=$WINDOWS_MS
 fi
-trickle_median=$TRICKLE_MEDIAN_MS; trickle_metrics=$TRICKLE_METRICS_MS; trickle_batches=$TRICKLE_BATCHES
+trickle_median=$TRICKLE_MEDIAN_MS; trickle_metrics=$TRICKLE_METRICS_MS; trickle_batches=$TRICKLE_BATCHES; trickle_breakdown=$TRICKLE_BREAKDOWN
 if [[ "$BENCH_WINDOWS" == off ]]; then
   job_ms=$off_ms; batches=$off_batches; batch_ms=$off_batch_ms
 else
@@ -252,12 +281,12 @@ else
 fi
 
 # ---------------------------------------------------------------- the reference lake service
-ref_ms=0; ref_median="n/a"; ref_batches=0
+ref_ms=0; ref_median="n/a"; ref_batches=0; ref_breakdown=""
 if [[ -n "$BENCH_REFERENCE_JAR" ]]; then
   REF_JAR="$BENCH_LOG_DIR/jars-$RUN_ID/reference.jar"
   cp "$BENCH_REFERENCE_JAR" "$REF_JAR"
   run_lake_service "$job_windows" reference "$REF_JAR:$CLASSPATH" true
-  ref_ms=$RUN_MS; ref_median=$TRICKLE_MEDIAN_MS; ref_batches=$TRICKLE_BATCHES
+  ref_ms=$RUN_MS; ref_median=$TRICKLE_MEDIAN_MS; ref_batches=$TRICKLE_BATCHES; ref_breakdown=$TRICKLE_BREAKDOWN
 fi
 
 # ---------------------------------------------------------------- the raw Spark ceiling
@@ -294,7 +323,8 @@ awk -v n="$BENCH_EVENTS" -v job_ms="$job_ms" -v off_ms="$off_ms" -v on_ms="$on_m
     -v base_ms="$base_ms" -v batches="$batches" -v batch_ms="$batch_ms" -v base_inner="${base_inner:-0}" \
     -v ceiling_ms="$ceiling_ms" -v ceiling_inner="${ceiling_inner:-0}" -v ref_ms="$ref_ms" \
     -v trickle="$BENCH_TRICKLE" -v trickle_batches="$trickle_batches" -v trickle_median="$trickle_median" \
-    -v trickle_metrics="$trickle_metrics" -v ref_median="$ref_median" -v ref_batches="$ref_batches" 'BEGIN {
+    -v trickle_metrics="$trickle_metrics" -v ref_median="$ref_median" -v ref_batches="$ref_batches" \
+    -v trickle_breakdown="$trickle_breakdown" -v ref_breakdown="$ref_breakdown" 'BEGIN {
   printf "events:                        %d\n", n
   if (off_ms > 0) printf "lake service, windows off, JVM start to drained: %8.1f s  %10.0f events/s\n", off_ms / 1000, n / (off_ms / 1000)
   if (on_ms > 0) printf "lake service, windows on,  JVM start to drained: %8.1f s  %10.0f events/s  (windows query read the backlog after %.1f s)\n", on_ms / 1000, n / (on_ms / 1000), on_windows_ms / 1000
@@ -314,7 +344,9 @@ awk -v n="$BENCH_EVENTS" -v job_ms="$job_ms" -v off_ms="$off_ms" -v on_ms="$on_m
   }
   if (trickle > 0) {
     printf "trickle: %d single events, %d batches of 1 row: median %s ms (the service'"'"'s /metrics: lake_small_batch_duration_seconds p50 %s ms)\n", trickle, trickle_batches, trickle_median, trickle_metrics
+    if (trickle_breakdown != "") printf "  medians of its parts: %s\n", trickle_breakdown
     if (ref_ms > 0) printf "trickle, reference: %d batches of 1 row: median %s ms\n", ref_batches, ref_median
+    if (ref_breakdown != "") printf "  medians of its parts: %s\n", ref_breakdown
   }
 }'
 log "lake files of this run are under $BENCH_ROOT (Hive database $DATABASE); remove them when done"

@@ -19,7 +19,12 @@ public final class BatchProgressLog {
     }
 
     public static void log(LakeBatchWriter.BatchOutcome outcome, StreamingQueryProgress progress) {
-        LOG.info(line(outcome, progress.batchDuration(), progress.sources()));
+        LOG.info(line(outcome, progress.batchDuration(), progress.sources()) + ", spark " + phases(progress.durationMs()));
+    }
+
+    /** Where Spark's time of the batch went (offset log, the batch itself, commit log, ...), in ms, by phase name. */
+    static String phases(Map<String, Long> durations) {
+        return new java.util.TreeMap<>(durations).toString();
     }
 
     static String line(LakeBatchWriter.BatchOutcome outcome, long batchMillis, SourceProgress[] sources) {
