@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/bench-api.sh [--help]
+Usage: scripts/bench-api.sh [--whole-stack] [--help]
 
 Benchmarks a running banking game API with ApacheBench (ab), keep-alive on:
   events route: GET /return_price   (each request writes one event and waits for Kafka's ack)
@@ -24,16 +24,26 @@ Environment (defaults in brackets):
   BENCH_TIMEOUT_S     ab socket timeout, seconds (ab -s)   [30]
   BENCH_WAIT_S        how long to wait for /health = 200   [10]
 
+--whole-stack: the same comparison while the whole stack runs and the lake service consumes what
+the events route writes. It insists that the lake service answers GET /health with 200 at
+LAKE_SERVICE_URL [http://127.0.0.1:5050], and after the runs waits (at most BENCH_CATCH_UP_S
+[120] seconds) until the service's lake_rows_total has grown by every event sent, and prints how
+much it consumed and how long after the last request it had caught up.
+
 Installs apache2-utils with apt-get if ab is missing and the script runs as root.
 USAGE
 }
 
-if [[ $# -gt 0 ]]; then
+whole_stack=false
+while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --whole-stack) whole_stack=true; shift ;;
     *) echo "Unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
-fi
+done
+LAKE_SERVICE_URL="${LAKE_SERVICE_URL:-http://127.0.0.1:5050}"
+BENCH_CATCH_UP_S="${BENCH_CATCH_UP_S:-120}"
 
 API_URL="${API_URL:-http://127.0.0.1:5000}"
 API_URL="${API_URL%/}"
@@ -43,7 +53,7 @@ BENCH_WARMUP="${BENCH_WARMUP:-500}"
 BENCH_TIMEOUT_S="${BENCH_TIMEOUT_S:-30}"
 BENCH_WAIT_S="${BENCH_WAIT_S:-10}"
 
-for name in BENCH_REQUESTS BENCH_CONCURRENCY BENCH_WARMUP BENCH_TIMEOUT_S BENCH_WAIT_S; do
+for name in BENCH_REQUESTS BENCH_CONCURRENCY BENCH_WARMUP BENCH_TIMEOUT_S BENCH_WAIT_S BENCH_CATCH_UP_S; do
   if ! [[ "${!name}" =~ ^[0-9]+$ ]]; then
     echo "$name must be a whole number, was '${!name}'" >&2
     exit 2
@@ -75,6 +85,20 @@ until status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$API_URL/hea
   fi
   sleep 1
 done
+
+# rows the lake service has committed so far, all tables
+lake_rows() {
+  curl -sf --max-time 5 "$LAKE_SERVICE_URL/metrics" | awk '/^lake_rows_total\{/ { sum += $2 } END { printf "%.0f\n", sum }'
+}
+if [[ "$whole_stack" == true ]]; then
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$LAKE_SERVICE_URL/health" || true)
+  if [[ "$status" != 200 ]]; then
+    echo "--whole-stack: the lake service at $LAKE_SERVICE_URL answers /health with '${status:-nothing}', not 200:" >&2
+    echo "start the whole stack (./pipeline.sh up) or set LAKE_SERVICE_URL." >&2
+    exit 1
+  fi
+  rows_before=$(lake_rows)
+fi
 
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
@@ -122,6 +146,22 @@ awk -v a="$ev_p50" -v b="$noop_p50" -v c="$ev_p99" -v d="$noop_p99" 'BEGIN {
   if (b > 0) printf "p50 ratio events / no-op: %.2fx\n", a / b; else printf "p50 no-op rounds to 0 ms; events p50 %s ms\n", a
   if (d > 0) printf "p99 ratio events / no-op: %.2fx\n", c / d
 }'
+
+awk -v a="$noop_rps" -v b="$ev_rps" 'BEGIN { if (a > 0) printf "throughput ratio events (acked) / no-op: %.2fx\n", b / a }'
+
+if [[ "$whole_stack" == true ]]; then
+  sent=$(( BENCH_REQUESTS + (BENCH_WARMUP > 0 ? (BENCH_WARMUP < BENCH_CONCURRENCY ? BENCH_CONCURRENCY : BENCH_WARMUP) : 0) ))
+  last_request=$SECONDS
+  deadline=$(( SECONDS + BENCH_CATCH_UP_S ))
+  until consumed=$(( $(lake_rows) - rows_before )) && (( consumed >= sent )); do
+    if (( SECONDS >= deadline )); then
+      echo "--whole-stack: the lake service committed $consumed of the $sent events sent within ${BENCH_CATCH_UP_S}s after the runs" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+  echo "whole stack: the lake service committed $consumed rows during the runs ($sent events sent), caught up $(( SECONDS - last_request )) s after the last request"
+fi
 
 if [[ "$ev_non2xx" != 0 || "$ev_failed" != 0 ]]; then
   echo "The events route had failed or non-2xx answers: is Kafka healthy?" >&2
