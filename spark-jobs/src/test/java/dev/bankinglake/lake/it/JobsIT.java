@@ -223,7 +223,7 @@ class JobsIT {
         try {
             produceFast(lake, events);
             service.start();
-            await("a first batch").atMost(Duration.ofMinutes(2)).until(() -> service.batchesLogged() >= 1);
+            await("a first batch").atMost(Duration.ofMinutes(4)).until(() -> service.batchesLogged() >= 1);
 
             JsonNode accepted = service.post("/jobs", "{\"job\": \"audit\", \"mode\": \"async\", \"external_id\": \"to-cancel\"}");
             assertThat(accepted.path("payload").path("state").asText()).isEqualTo("running");

@@ -31,7 +31,7 @@ class LakeServiceIT {
         try (EventStream stream = new EventStream(lake, START, 120, 10)) {
             first.start();
             stream.begin(Duration.ofMillis(250));
-            await("a first batch").atMost(Duration.ofMinutes(2)).until(() -> first.batchesLogged() >= 1);
+            await("a first batch").atMost(Duration.ofMinutes(4)).until(() -> first.batchesLogged() >= 1);
 
             JobProcess second = lake.job("second", Map.of("CHECKPOINT_DIR", lake.checkpointDir + "-second"));
             second.launch();
@@ -63,7 +63,7 @@ class LakeServiceIT {
         try (EventStream stream = new EventStream(lake, START, 120, 10)) {
             service.start();
             stream.begin(Duration.ofMillis(250));
-            await("a first batch").atMost(Duration.ofMinutes(2)).until(() -> service.batchesLogged() >= 1);
+            await("a first batch").atMost(Duration.ofMinutes(4)).until(() -> service.batchesLogged() >= 1);
 
             JsonNode stopped = service.post("/pipeline/ingest/stop");
             assertThat(stopped.path("query").path("state").asText()).isEqualTo("stopped");
@@ -113,7 +113,7 @@ class LakeServiceIT {
         try (EventStream stream = new EventStream(lake, START, 80, 10)) {
             service.start();
             stream.begin(Duration.ofMillis(250));
-            await("a first batch").atMost(Duration.ofMinutes(2)).until(() -> service.batchesLogged() >= 1);
+            await("a first batch").atMost(Duration.ofMinutes(4)).until(() -> service.batchesLogged() >= 1);
             long pid = service.pid();
 
             stack.stop(Service.HDFS);
