@@ -215,10 +215,10 @@ class LiveWindowsIT {
                 "DROP", "drop table event_counts",
                 "DELETE", "delete from event_counts",
                 // the writable catalog named outright: Presto's access control keeps the analytics user out of it
-                "INSERT into hive", "insert into hive.default.event_counts select * from hive_readonly.default.event_counts",
-                "CREATE in hive", "create table hive.default.windows_copy as select * from event_counts",
-                "DROP in hive", "drop table hive.default.event_counts",
-                "SELECT from hive", "select count(*) from hive.default.event_counts");
+                "INSERT into hive", "insert into " + table("event_counts") + " select * from event_counts",
+                "CREATE in hive", "create table " + table("windows_copy") + " as select * from event_counts",
+                "DROP in hive", "drop table " + table("event_counts"),
+                "SELECT from hive", "select count(*) from " + table("event_counts"));
         for (Map.Entry<String, String> write : writes.entrySet()) {
             HttpResponse<String> answer = sql(write.getValue());
             assertThat(answer.statusCode()).as("%s: %s", write.getKey(), answer.body()).isEqualTo(400);
