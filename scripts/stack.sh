@@ -493,8 +493,10 @@ start_presto() {
     jvm_flags+=("${words[@]}")
   done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/jvm.config")
   while IFS= read -r line; do node_flags+=("-D$line"); done < <(grep -v '^\s*\(#\|$\)' "$PRESTO_CONF_DIR/node.properties")
-  # in the cluster the coordinator only plans: the workers run every query's splits
-  cluster_mode && properties_set "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator=false
+  # in the cluster the coordinator only plans: the workers run every query's splits; a query that
+  # finds no worker waits PRESTO_WORKERS_MAX_WAIT for one, then fails saying so (Presto's default: 5m)
+  cluster_mode && properties_set "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator=false \
+    "query-manager.required-workers-max-wait=$PRESTO_WORKERS_MAX_WAIT"
   if ! cluster_mode || ! is_running presto; then
     jvm presto
     launch presto env --chdir="$PRESTO_DATA_DIR" "${JVM[@]}" "${jvm_flags[@]}" "${node_flags[@]}" \

@@ -22,7 +22,10 @@ set_property() {
 }
 case "${PRESTO_ROLE:-single}" in
   single) ;;
-  coordinator) set_property "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator=false ;;
+  coordinator)
+    set_property "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator=false
+    # a query that finds no worker fails after this wait, saying so (Presto's default: 5m)
+    set_property "$PRESTO_CONF_DIR/config.properties" "query-manager.required-workers-max-wait=${PRESTO_WORKERS_MAX_WAIT:-10s}" ;;
   worker)
     set_property "$PRESTO_CONF_DIR/config.properties" discovery-server.enabled
     set_property "$PRESTO_CONF_DIR/config.properties" node-scheduler.include-coordinator

@@ -46,6 +46,10 @@ cluster_setup() {
     export KAFKA_BOOTSTRAP
   fi
   export SPARK_MASTER="${SPARK_MASTER:-$SPARK_MASTER_URL}"
+  # acks=all writes to the partitions of a lost Kafka node wait until the controller has fenced it
+  # (broker.session.timeout.ms) and moved their leadership: 6-7 s on a loaded 2-core machine,
+  # longer than the API's single-node default of 5 s before it answers 503
+  export API_KAFKA_TIMEOUT_MS="${API_KAFKA_TIMEOUT_MS:-10000}"
 }
 
 kafka_node_name() {
