@@ -78,6 +78,8 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     private final transient CommitHook commitHook;
     private final transient java.util.Set<Integer> schemaVersions;
     private final transient BatchSize batchSize;
+    // planned at the first small batch, used by every later one (batches run one at a time)
+    private transient java.util.Optional<SmallBatchFiles.Flattening> flattening;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
     private final transient ReentrantLock batchLock = new ReentrantLock();
 
@@ -157,7 +159,10 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     /** A small batch: one Kafka read, then every table's files from the driver (see {@link SmallBatchFiles}). */
     private BatchOutcome writeSmall(Dataset<Row> batch, long batchId, String queryId) throws Exception {
         long started = System.nanoTime();
-        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = SmallBatchFiles.rowsPerTable(batch, schemaVersions);
+        if (flattening == null) {
+            flattening = SmallBatchFiles.Flattening.plan(batch.sparkSession(), batch.schema(), schemaVersions);
+        }
+        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = SmallBatchFiles.rowsPerTable(batch, schemaVersions, flattening);
         Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
         perTable.forEach((table, tableRows) -> rows.put(table, (long) tableRows.size()));
         Duration parsed = Duration.ofNanos(System.nanoTime() - started);

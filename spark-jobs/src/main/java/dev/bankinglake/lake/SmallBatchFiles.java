@@ -22,7 +22,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
@@ -49,21 +55,82 @@ public final class SmallBatchFiles {
     }
 
     /**
-     * Reads the batch's messages and returns every table's rows (its columns, then {@code dt}),
-     * routed and flattened as {@link EventValidation} and {@link TableRows} do for a large batch.
+     * The validation and flattening of messages as compiled projections, planned once: planning
+     * the validation's large expressions again for every batch cost a small batch most of its time.
+     * Built from the physical plan of the same expressions over an empty relation with the Kafka
+     * source's schema; empty when that plan is not the chain of projections it is expected to be.
      */
-    public static Map<LakeTable, List<InternalRow>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
-        SparkSession spark = kafkaRows.sparkSession();
-        List<Row> messages = kafkaRows.collectAsList();
-        Dataset<Row> validated = EventValidation.validate(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions);
-        // one plan for all tables: the table's name, then each table's columns as a struct
-        LakeTable[] tables = LakeTable.values();
+    public static final class Flattening {
+        private final List<UnsafeProjection> steps;
+
+        private Flattening(List<UnsafeProjection> steps) {
+            this.steps = List.copyOf(steps);
+        }
+
+        public static java.util.Optional<Flattening> plan(SparkSession spark, StructType kafkaSchema, Set<Integer> schemaVersions) {
+            JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Dataset<Row> empty = spark.createDataFrame(context.<Row>emptyRDD(), kafkaSchema);
+            SparkPlan plan = flattened(empty, schemaVersions).queryExecution().sparkPlan();
+            List<ProjectExec> projects = new ArrayList<>();
+            while (plan instanceof ProjectExec project) {
+                projects.add(0, project);
+                plan = project.child();
+            }
+            if (projects.isEmpty() || !plan.children().isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            List<UnsafeProjection> steps = new ArrayList<>();
+            for (ProjectExec project : projects) {
+                @SuppressWarnings("unchecked")
+                scala.collection.immutable.Seq<Expression> expressions = (scala.collection.immutable.Seq<Expression>) (scala.collection.immutable.Seq<?>) project.projectList();
+                UnsafeProjection step = UnsafeProjection$.MODULE$.create(expressions, project.child().output());
+                step.initialize(0);
+                steps.add(step);
+            }
+            return java.util.Optional.of(new Flattening(steps));
+        }
+
+        /** The flattened row of one Kafka row (the source's columns, in its order). */
+        InternalRow apply(InternalRow kafkaRow) {
+            InternalRow row = kafkaRow;
+            for (UnsafeProjection step : steps) {
+                row = step.apply(row);
+            }
+            return row.copy();
+        }
+    }
+
+    /** The table's name, then each table's columns as a struct: one plan for all tables. */
+    private static Dataset<Row> flattened(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
         List<Column> columns = new ArrayList<>();
         columns.add(col(EventValidation.LAKE_TABLE));
-        for (LakeTable table : tables) {
+        for (LakeTable table : LakeTable.values()) {
             columns.add(struct(TableRows.columnsFor(table).toArray(Column[]::new)).as(table.tableName()));
         }
-        InternalRow[] rows = validated.select(columns.toArray(Column[]::new)).queryExecution().executedPlan().executeCollect();
+        return EventValidation.validate(kafkaRows, schemaVersions).select(columns.toArray(Column[]::new));
+    }
+
+    /**
+     * Reads the batch's messages and returns every table's rows (its columns, then {@code dt}),
+     * routed and flattened as {@link EventValidation} and {@link TableRows} do for a large batch:
+     * by {@code flattening}, or, without one, by planning the same expressions on a local copy.
+     */
+    public static Map<LakeTable, List<InternalRow>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions,
+            java.util.Optional<Flattening> flattening) {
+        InternalRow[] rows;
+        if (flattening.isPresent()) {
+            InternalRow[] messages = kafkaRows.queryExecution().executedPlan().executeCollect();
+            rows = new InternalRow[messages.length];
+            for (int index = 0; index < messages.length; index++) {
+                rows[index] = flattening.get().apply(messages[index]);
+            }
+        }
+        else {
+            SparkSession spark = kafkaRows.sparkSession();
+            List<Row> messages = kafkaRows.collectAsList();
+            rows = flattened(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions).queryExecution().executedPlan().executeCollect();
+        }
+        LakeTable[] tables = LakeTable.values();
         Map<LakeTable, List<InternalRow>> result = new EnumMap<>(LakeTable.class);
         for (LakeTable table : tables) {
             result.put(table, new ArrayList<>());

@@ -126,6 +126,8 @@ class LakeBatchWriterTest {
         LakeBatchWriter.BatchOutcome replay = driverWriter.write(batch, 9, QUERY);
 
         assertThat(asked).containsExactly(9L, 9L);
+        // the compiled flattening, not the planning of a local copy at every batch, is what wrote them
+        assertThat(SmallBatchFiles.Flattening.plan(spark, batch.schema(), Set.of(dev.bankinglake.contract.EventContract.SCHEMA_VERSION))).isPresent();
         assertThat(byDriver.rows()).isEqualTo(bySpark.rows());
         assertThat(filesUnder(driverLake)).isNotEmpty().isEqualTo(filesUnder(sparkLake));
         assertThat(driverRegistration.partitions).isEqualTo(sparkRegistration.partitions);
