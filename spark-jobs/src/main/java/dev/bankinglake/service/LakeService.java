@@ -244,8 +244,11 @@ public final class LakeService {
                 .appName(appName)
                 .master(config.sparkMaster())
                 .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
+                // executors reach the driver here: loopback, unless set as Spark's own system
+                // properties (-Dspark.driver.host=...), as a driver on a standalone master must
+                // when its executors run on other hosts or containers (docs/scale-out.md)
+                .config("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"))
+                .config("spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"))
                 .config("spark.sql.shuffle.partitions", "2")
                 // on-demand jobs run in their own pool: ingestion keeps its share while they run
                 .config("spark.scheduler.mode", "FAIR")
