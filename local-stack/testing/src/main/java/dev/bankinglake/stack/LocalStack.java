@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 public final class LocalStack {
     private static final long SCRIPT_TIMEOUT_MINUTES = 10;
     private static LocalStack shared;
+    private static LocalStack sharedCluster;
 
     private final Path repoRoot;
     private final Path stateDir;
@@ -45,6 +46,10 @@ public final class LocalStack {
     private Map<String, String> resolved;
 
     private LocalStack(Path repoRoot, Path stateDir, int portBase) {
+        this(repoRoot, stateDir, portBase, false);
+    }
+
+    private LocalStack(Path repoRoot, Path stateDir, int portBase, boolean cluster) {
         this.repoRoot = requireNonNull(repoRoot, "repoRoot is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
         this.portBase = portBase;
@@ -64,6 +69,18 @@ public final class LocalStack {
         env.put("LAKE_SERVICE_PORT", port(55));
         env.put("MQTT_PORT", port(88));
         env.put("LAKE_START_TIMEOUT", "240");
+        if (cluster) {
+            // scripts/stack.sh --cluster; the extra Kafka nodes and DataNodes follow the ports above
+            env.put("LAKE_CLUSTER", "on");
+            env.put("PRESTO_WORKER_PORT", port(81));
+            env.put("SPARK_BLOCK_MANAGER_PORT", port(30));
+            env.put("SPARK_WORKER_WEBUI_PORT", port(41));
+            env.put("SPARK_WORKER_PORT", port(43));
+            env.put("SPARK_MASTER_PORT", port(45));
+            env.put("SPARK_MASTER_WEBUI_PORT", port(46));
+            env.put("SPARK_DRIVER_PORT", port(47));
+            env.put("LAKE_START_TIMEOUT", "420");
+        }
         this.baseEnvironment = Map.copyOf(env);
     }
 
@@ -80,6 +97,27 @@ public final class LocalStack {
             shared = stack;
         }
         return shared;
+    }
+
+    /**
+     * The cluster-shaped stack of this test JVM ({@code scripts/stack.sh --cluster}: Kafka nodes,
+     * DataNodes, a Presto worker, a Spark standalone master and workers), started whole on first use
+     * and stopped when the JVM exits. Not for a JVM that also uses {@link #shared()}: both take the
+     * same state folder and ports.
+     */
+    public static synchronized LocalStack sharedCluster() {
+        if (sharedCluster == null) {
+            Path repoRoot = Paths.get(System.getProperty("lake.repo.root", findRepoRoot().toString())).toAbsolutePath().normalize();
+            int portBase = Integer.parseInt(System.getProperty("lake.test.portBase", "19000"));
+            Path stateDir = Paths.get(System.getProperty("lake.test.stateDir", repoRoot.resolve("target/it-stack").toString()))
+                    .toAbsolutePath().normalize();
+            LocalStack stack = new LocalStack(repoRoot, stateDir, portBase, true);
+            stack.reset();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "local-stack-cluster-stop"));
+            stack.runScript(Map.of(), List.of("start"));
+            sharedCluster = stack;
+        }
+        return sharedCluster;
     }
 
     /**
