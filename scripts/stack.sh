@@ -36,7 +36,7 @@ Services (default: all, in this order):
   hdfs        the NameNode and $HDFS_DATANODES DataNodes (datanode, datanode-2, ...), dfs.replication
               $HDFS_REPLICATION
   presto      a coordinator (presto) that schedules no work itself and $PRESTO_WORKERS worker(s)
-              (presto-worker, presto-worker-2, ...)
+              (presto-worker-1, ...)
   spark       a Spark standalone master (spark-master) and $SPARK_WORKERS workers (spark-worker-1, ...)
   streaming   the lake service's driver, in client mode on that master ($SPARK_MASTER_URL)
   The state folder remembers the shape: later commands on it act on the cluster without --cluster.
@@ -807,7 +807,8 @@ cmd_env() {
     API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS LAKE_CLUSTER KAFKA_CLUSTER_BROKERS EVENTS_REPLICATION_FACTOR \
     EVENTS_MIN_INSYNC_REPLICAS HDFS_DATANODES HDFS_REPLICATION PRESTO_WORKERS PRESTO_WORKER_PORT SPARK_WORKERS SPARK_MASTER_PORT \
     SPARK_MASTER_WEBUI_PORT SPARK_WORKER_PORT SPARK_WORKER_WEBUI_PORT SPARK_DRIVER_PORT SPARK_BLOCK_MANAGER_PORT SPARK_MASTER_URL \
-    SPARK_MASTER_HEAP_OPTS SPARK_WORKER_HEAP_OPTS SPARK_WORKER_CORES SPARK_WORKER_MEMORY SPARK_EXECUTOR_MEMORY PRESTO_WORKER_HEAP_OPTS; do
+    SPARK_MASTER_HEAP_OPTS SPARK_WORKER_HEAP_OPTS SPARK_WORKER_CORES SPARK_WORKER_MEMORY SPARK_EXECUTOR_MEMORY PRESTO_WORKER_HEAP_OPTS \
+    PRESTO_WORKERS_MAX_WAIT; do
     printf '%s=%s\n' "$name" "${!name}"
   done
 }
