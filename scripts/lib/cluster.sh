@@ -266,11 +266,17 @@ prepare_spark_home() {
   [[ -s "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt" ]] || ensure_built spark-jobs spark-jobs/target/classpath.txt
   local jars entry
   jars="$(spark_home)/jars"
+  # running executors (a worker restarted next to a live one) read these links: leave them alone
+  # unless the classpath changed
+  if cmp -s "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt" "$(spark_home)/classpath.txt"; then
+    return 0
+  fi
   rm -rf "$jars"
   mkdir -p "$jars"
   while IFS= read -r -d ':' entry; do
     [[ "$entry" == *.jar ]] && ln -s "$entry" "$jars/$(basename "$entry")"
   done < <(printf '%s:' "$(cat "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt")")
+  cp "$LAKE_REPO_ROOT/spark-jobs/target/classpath.txt" "$(spark_home)/classpath.txt"
 }
 
 # The JVM flags of spark-jobs/jvm-options.txt. Sets SPARK_JVM_FLAGS.
