@@ -181,7 +181,7 @@ phase_medians() {
       }
     }
     END {
-      out = "writer: parse " med("parse") " ms, write+commit+lineage " med("write") " ms"
+      out = "writer: read+parse " med("parse") " ms, write+commit " med("write") " ms (the lineage row follows, inside addBatch)"
       if (length(names) > 0) {
         out = out "; spark:"
         split("latestOffset walCommit queryPlanning getBatch addBatch commitOffsets triggerExecution", order, " ")
