@@ -8,17 +8,32 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bankinglake.stack.LocalStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A Spark worker is killed (kill -9) while the lake service's driver streams on the standalone
- * cluster: its executor goes with it, the tasks it ran run again on the other worker's executor,
- * and the lake holds every acknowledged event exactly once, from the same driver.
+ * cluster and a task runs on its executor (its log shows the task started and not finished): the
+ * executor goes with the worker, the task runs again on the other worker's executor, and the lake
+ * holds every acknowledged event exactly once, from the same driver.
  */
 class SparkWorkerLossClusterIT {
+    private static final Pattern RUNNING = Pattern.compile("Running (task \\S+ in stage \\S+ \\(TID (\\d+)\\))");
+    private static final Pattern FINISHED = Pattern.compile("Finished task \\S+ in stage \\S+ \\(TID (\\d+)\\)");
+
     private final ClusterTraffic traffic = new ClusterTraffic(LocalStack.sharedCluster());
 
     @AfterEach
@@ -37,14 +52,69 @@ class SparkWorkerLossClusterIT {
         List<String> users = users(prefix, 10);
         List<String> accounts = traffic.openAccounts(users);
 
-        List<ClusterTraffic.Answer> answers = traffic.depositsWhile(users, 2, Duration.ofMillis(100), Duration.ofSeconds(25),
-                Duration.ofSeconds(8), () -> traffic.killHard("spark-worker-1"));
+        AtomicReference<String> taskInFlight = new AtomicReference<>();
+        List<ClusterTraffic.Answer> answers = traffic.depositsWhile(users, 2, Duration.ofMillis(100), Duration.ofSeconds(30),
+                Duration.ofSeconds(5), () -> {
+                    taskInFlight.set(awaitTaskInFlight(executorLog("spark-worker-1")));
+                    traffic.killHard("spark-worker-1");
+                });
 
+        assertThat(taskInFlight.get()).as("a task ran on the killed worker's executor when it was killed").isNotNull();
+        System.out.println("spark worker loss: killed while " + taskInFlight.get() + " ran on it");
         assertThat(statuses(answers)).as("the API does not depend on Spark").containsOnly(200);
         JsonNode master = traffic.getJson(masterJson);
         assertThat(master.path("aliveworkers").asInt()).as("the master saw the worker go").isEqualTo(1);
         traffic.awaitExactlyInLake(prefix, accounts, acknowledgedIds(answers), Duration.ofMinutes(4));
         assertThat(traffic.runningPid("streaming")).as("the same driver went on, without a restart").isEqualTo(driver);
         assertThat(traffic.lakeServiceHealth()).isEqualTo(200);
+    }
+
+    /** The log of the lake service's executor on WORKER: the newest executor folder of its newest application. */
+    private Path executorLog(String worker) {
+        Path work = traffic.stack().stateDir().resolve("data/spark").resolve(worker).resolve("work");
+        try (Stream<Path> logs = Files.find(work, 3, (path, attributes) -> path.getFileName().toString().equals("stderr"))) {
+            return logs.max(Comparator.comparing(path -> path.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no executor log under " + work));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until the executor's log shows a task it started and has not finished, so that the kill
+     * takes a running task with it; returns that task ("task 1.0 in stage 7.0 (TID 12)"), or null
+     * if none was seen within 20 s.
+     */
+    private static String awaitTaskInFlight(Path log) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Set<String> finished = new HashSet<>();
+                String running = null;
+                List<String> lines = Files.readAllLines(log);
+                for (String line : lines) {
+                    Matcher finish = FINISHED.matcher(line);
+                    if (finish.find()) {
+                        finished.add(finish.group(1));
+                    }
+                }
+                for (String line : lines) {
+                    Matcher start = RUNNING.matcher(line);
+                    if (start.find() && !finished.contains(start.group(2))) {
+                        running = start.group(1);
+                    }
+                }
+                if (running != null) {
+                    return running;
+                }
+                Thread.sleep(20);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 }
