@@ -75,6 +75,16 @@ public final class IngestMetrics {
         return registry;
     }
 
+    /**
+     * Rejected rows are the rows of rejected_events: {@code lake_rows_total{table="rejected_events"}}.
+     * {@code sparkDuration}: Spark's whole duration of that batch, which counts as a small batch's
+     * fixed cost when the batch wrote 1 to {@value #SMALL_BATCH_ROWS} rows.
+     */
+    public void batchCommitted(LakeBatchWriter.BatchOutcome outcome, Duration sparkDuration) {
+        batchRan(outcome.rows().values().stream().mapToLong(Long::longValue).sum(), sparkDuration);
+        batchCommitted(outcome);
+    }
+
     /** Rejected rows are the rows of rejected_events: {@code lake_rows_total{table="rejected_events"}}. */
     public void batchCommitted(LakeBatchWriter.BatchOutcome outcome) {
         batches.increment();
@@ -86,7 +96,6 @@ public final class IngestMetrics {
     public void progressed(StreamingQueryProgress progress) {
         inputRowsPerSecond.set(Math.round(progress.inputRowsPerSecond()));
         processedRowsPerSecond.set(Math.round(progress.processedRowsPerSecond()));
-        batchRan(progress.numInputRows(), Duration.ofMillis(progress.batchDuration()));
         QueryProgressView.kafkaLag(progress).forEach((partition, lag) -> lagPerPartition.computeIfAbsent(partition, key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("lake.kafka.lag", value, AtomicLong::get).description("Offsets behind the topic's end, per partition")

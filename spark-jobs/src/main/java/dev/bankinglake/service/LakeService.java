@@ -363,7 +363,7 @@ public final class LakeService {
             metrics.progressed(event.progress());
             LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());
             if (outcome != null) {
-                metrics.batchCommitted(outcome);
+                metrics.batchCommitted(outcome, java.time.Duration.ofMillis(event.progress().batchDuration()));
                 BatchProgressLog.log(outcome, event.progress());
             }
         }

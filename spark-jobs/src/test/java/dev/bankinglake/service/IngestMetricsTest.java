@@ -2,7 +2,10 @@ package dev.bankinglake.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.lake.LakeBatchWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,22 @@ class IngestMetricsTest {
         assertThat(value(COUNT, scrape)).isEqualTo(3.0);
         // Micrometer's percentiles are approximations from a histogram of buckets
         assertThat(value(MEDIAN, scrape)).isBetween(0.19, 0.24);
+    }
+
+    @Test
+    void aCommittedBatchCountsBySizeOfWhatItWrote() {
+        IngestMetrics metrics = new IngestMetrics();
+        metrics.batchCommitted(outcome(0, Map.of(LakeTable.ASSET_PRICES, 1L)), Duration.ofMillis(240));
+        metrics.batchCommitted(outcome(1, Map.of(LakeTable.ASSET_PRICES, 30L, LakeTable.REJECTED_EVENTS, 1L)), Duration.ofMillis(900));
+
+        String scrape = metrics.scrape();
+        assertThat(value(COUNT, scrape)).isEqualTo(1.0);
+        assertThat(value(MEDIAN, scrape)).isBetween(0.22, 0.26);
+        assertThat(scrape).contains("lake_batches_total 2.0");
+    }
+
+    private static LakeBatchWriter.BatchOutcome outcome(long batchId, Map<LakeTable, Long> rows) {
+        return new LakeBatchWriter.BatchOutcome(batchId, rows, Duration.ofMillis(100), Duration.ofMillis(50), Map.of());
     }
 
     @Test
