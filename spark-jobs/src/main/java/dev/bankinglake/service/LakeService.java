@@ -267,6 +267,8 @@ public final class LakeService {
                 // Messages the broker deleted (retention) before the job read them are gone either
                 // way; stopping the stream for it would stop the whole lake. Spark logs a warning.
                 .option("failOnDataLoss", "false")
+                // a fetch the broker cannot fill at once waits at most this long (Kafka's default: 500 ms)
+                .option("kafka.fetch.max.wait.ms", "20")
                 .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
                 .load();
         return events.writeStream()
