@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,35 +87,37 @@ class SparkWorkerLossClusterIT {
      * if none was seen within 20 s.
      */
     private static String awaitTaskInFlight(Path log) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                Set<String> finished = new HashSet<>();
-                String running = null;
-                List<String> lines = Files.readAllLines(log);
-                for (String line : lines) {
-                    Matcher finish = FINISHED.matcher(line);
-                    if (finish.find()) {
-                        finished.add(finish.group(1));
-                    }
-                }
-                for (String line : lines) {
-                    Matcher start = RUNNING.matcher(line);
-                    if (start.find() && !finished.contains(start.group(2))) {
-                        running = start.group(1);
-                    }
-                }
-                if (running != null) {
-                    return running;
-                }
-                Thread.sleep(20);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
+        AtomicReference<String> task = new AtomicReference<>();
+        try {
+            await("a task running on the executor of " + log).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        task.set(runningTask(log));
+                        return task.get() != null;
+                    });
+        }
+        catch (ConditionTimeoutException e) {
+            return null;
+        }
+        return task.get();
+    }
+
+    /** The last task the executor's log shows started and not finished, or null. */
+    private static String runningTask(Path log) throws IOException {
+        Set<String> finished = new HashSet<>();
+        String running = null;
+        List<String> lines = Files.readAllLines(log);
+        for (String line : lines) {
+            Matcher finish = FINISHED.matcher(line);
+            if (finish.find()) {
+                finished.add(finish.group(1));
             }
         }
-        return null;
+        for (String line : lines) {
+            Matcher start = RUNNING.matcher(line);
+            if (start.find() && !finished.contains(start.group(2))) {
+                running = start.group(1);
+            }
+        }
+        return running;
     }
 }
