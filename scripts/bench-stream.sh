@@ -53,6 +53,14 @@ Environment (defaults = the local stack's default ports):
   BENCH_REFERENCE_JAR      (none)    a lake-spark-jobs jar to run as the reference lake service
   BENCH_CEILING            true      false: skip the raw Spark ceiling
   BENCH_PROTOTYPE          true      false: skip the prototype's design
+  BENCH_CLUSTER_MASTER     (none)    a Spark standalone master (e.g. spark://127.0.0.1:7077 of
+                                     scripts/stack.sh --cluster): also runs the lake service as a
+                                     driver in client mode on that master, once per entry of
+                                     BENCH_CLUSTER_CORES (spark.cores.max: executors of 1 core each),
+                                     with the same windows setting and trickle as the local run, and
+                                     prints each rate as a ratio of local mode (SPARK_MASTER local[2])
+  BENCH_CLUSTER_CORES      1 2       the executor cores of each cluster run
+  BENCH_EXECUTOR_MEMORY    1g        spark.executor.memory of the cluster runs
 USAGE
 }
 
@@ -85,6 +93,9 @@ BENCH_TRICKLE_INTERVAL_MS="${BENCH_TRICKLE_INTERVAL_MS:-2000}"
 BENCH_REFERENCE_JAR="${BENCH_REFERENCE_JAR:-}"
 BENCH_CEILING="${BENCH_CEILING:-true}"
 BENCH_PROTOTYPE="${BENCH_PROTOTYPE:-true}"
+BENCH_CLUSTER_MASTER="${BENCH_CLUSTER_MASTER:-}"
+BENCH_CLUSTER_CORES="${BENCH_CLUSTER_CORES:-1 2}"
+BENCH_EXECUTOR_MEMORY="${BENCH_EXECUTOR_MEMORY:-1g}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 MODULE="$REPO_ROOT/benchmarks"
 CLASSPATH_FILE="$MODULE/target/classpath.txt"
@@ -112,7 +123,15 @@ require_service() {
 [[ "$BENCH_TRICKLE" =~ ^[0-9]+$ ]] || die "BENCH_TRICKLE must be a number, not '$BENCH_TRICKLE'"
 [[ "$BENCH_TRICKLE_INTERVAL_MS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_TRICKLE_INTERVAL_MS must be a positive number, not '$BENCH_TRICKLE_INTERVAL_MS'"
 [[ -z "$BENCH_REFERENCE_JAR" || -f "$BENCH_REFERENCE_JAR" ]] || die "BENCH_REFERENCE_JAR $BENCH_REFERENCE_JAR is not a file"
+[[ -z "$BENCH_CLUSTER_MASTER" || "$BENCH_CLUSTER_MASTER" == spark://*:* ]] || die "BENCH_CLUSTER_MASTER must be spark://host:port, not '$BENCH_CLUSTER_MASTER'"
+for cores in $BENCH_CLUSTER_CORES; do
+  [[ "$cores" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CLUSTER_CORES must list positive numbers, not '$BENCH_CLUSTER_CORES'"
+done
 require_service "Kafka" "${KAFKA_BOOTSTRAP%%,*}"
+if [[ -n "$BENCH_CLUSTER_MASTER" ]]; then
+  master_authority="$(authority_of "$BENCH_CLUSTER_MASTER")"
+  require_service "Spark master" "$master_authority"
+fi
 if [[ "$LAKE_ROOT" == hdfs://* ]]; then
   require_service "HDFS" "$(authority_of "$LAKE_ROOT")"
 fi
@@ -193,6 +212,10 @@ phase_medians() {
 }
 rows_written() { { grep -o 'batch [0-9]*: [0-9]* rows' "$1" || true; } | awk '{ sum += $3 } END { print sum + 0 }'; }
 
+# set by the cluster runs: more settings for the lake service's JVM and environment
+SERVICE_FLAGS=()
+SERVICE_ENV=()
+
 # Runs the lake service (LABEL, from CLASSPATH) on the backlog with windows on (true) or off (false)
 # until the ingest query has written every event; sets RUN_MS (JVM start to drained), RUN_BATCHES,
 # RUN_BATCH_MS and, with windows on, WINDOWS_MS (JVM start until the windows query has read the
@@ -207,7 +230,7 @@ run_lake_service() {
   start=$(now_ms)
   "${RUN_ENV[@]}" LAKE_ROOT="$BENCH_ROOT/job-$label" CHECKPOINT_DIR="$BENCH_ROOT/job-$label-checkpoint" \
     LAKE_SERVICE_PORT="$BENCH_SERVICE_PORT" WINDOWS_ENABLED="$windows" WINDOWS_TOPIC="bench-windows-$RUN_ID-$label" \
-    "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" -cp "$classpath" dev.bankinglake.service.LakeService > "$job_log" 2>&1 &
+    "${SERVICE_ENV[@]}" "$JAVA" "-Xmx$BENCH_HEAP" "${JVM_FLAGS[@]}" "${SERVICE_FLAGS[@]}" -cp "$classpath" dev.bankinglake.service.LakeService > "$job_log" 2>&1 &
   CHILD_PID=$!
   deadline=$(( $(now_ms) + BENCH_TIMEOUT_SECONDS * 1000 ))
   while (( written < expected )); do
@@ -289,6 +312,24 @@ if [[ -n "$BENCH_REFERENCE_JAR" ]]; then
   ref_ms=$RUN_MS; ref_median=$TRICKLE_MEDIAN_MS; ref_batches=$TRICKLE_BATCHES; ref_breakdown=$TRICKLE_BREAKDOWN
 fi
 
+# ---------------------------------------------------------------- the lake service on a Spark cluster
+# The same classpath as the local run; the executors get the job's jar from the driver
+# (spark.jars) and Spark's and the job's dependencies from their workers' SPARK_HOME/jars, as
+# scripts/stack.sh --cluster runs the lake service.
+cluster_results=""
+if [[ -n "$BENCH_CLUSTER_MASTER" ]]; then
+  JOB_JAR="$(ls "$BENCH_LOG_DIR/jars-$RUN_ID"/lake-spark-jobs-*.jar 2>/dev/null | head -n 1 || true)"
+  [[ -n "$JOB_JAR" ]] || die "no lake-spark-jobs jar on the benchmarks module's classpath to ship to the executors"
+  for cores in $BENCH_CLUSTER_CORES; do
+    SERVICE_ENV=(SPARK_MASTER="$BENCH_CLUSTER_MASTER")
+    SERVICE_FLAGS=(-Dspark.jars="$JOB_JAR" -Dspark.executor.extraJavaOptions="${JVM_FLAGS[*]}"
+      -Dspark.executor.memory="$BENCH_EXECUTOR_MEMORY" -Dspark.executor.cores=1 -Dspark.cores.max="$cores")
+    run_lake_service "$job_windows" "cluster-$cores" "$CLASSPATH" true
+    cluster_results="$cluster_results $cores:$RUN_MS:$TRICKLE_MEDIAN_MS"
+  done
+  SERVICE_ENV=(); SERVICE_FLAGS=()
+fi
+
 # ---------------------------------------------------------------- the raw Spark ceiling
 ceiling_ms=0; ceiling_inner=0
 if [[ "$BENCH_CEILING" == true ]]; then
@@ -324,13 +365,24 @@ awk -v n="$BENCH_EVENTS" -v job_ms="$job_ms" -v off_ms="$off_ms" -v on_ms="$on_m
     -v ceiling_ms="$ceiling_ms" -v ceiling_inner="${ceiling_inner:-0}" -v ref_ms="$ref_ms" \
     -v trickle="$BENCH_TRICKLE" -v trickle_batches="$trickle_batches" -v trickle_median="$trickle_median" \
     -v trickle_metrics="$trickle_metrics" -v ref_median="$ref_median" -v ref_batches="$ref_batches" \
-    -v trickle_breakdown="$trickle_breakdown" -v ref_breakdown="$ref_breakdown" 'BEGIN {
+    -v trickle_breakdown="$trickle_breakdown" -v ref_breakdown="$ref_breakdown" \
+    -v cluster_results="$cluster_results" -v cluster_master="$BENCH_CLUSTER_MASTER" 'BEGIN {
   printf "events:                        %d\n", n
   if (off_ms > 0) printf "lake service, windows off, JVM start to drained: %8.1f s  %10.0f events/s\n", off_ms / 1000, n / (off_ms / 1000)
   if (on_ms > 0) printf "lake service, windows on,  JVM start to drained: %8.1f s  %10.0f events/s  (windows query read the backlog after %.1f s)\n", on_ms / 1000, n / (on_ms / 1000), on_windows_ms / 1000
   if (off_ms > 0 && on_ms > 0) printf "ratio windows on / off (drain rate): %.2fx\n", off_ms / on_ms
   printf "lake service (%d batches, %.1f s inside batches: %.0f events/s)\n", batches, batch_ms / 1000, (batch_ms > 0 ? n / (batch_ms / 1000) : 0)
   if (ref_ms > 0) printf "reference lake service (BENCH_REFERENCE_JAR), JVM start to drained: %8.1f s  %10.0f events/s\n", ref_ms / 1000, n / (ref_ms / 1000)
+  if (cluster_results != "") {
+    k = split(cluster_results, runs, " ")
+    for (i = 1; i <= k; i++) {
+      split(runs[i], r, ":")
+      printf "lake service on %s, %d executor core(s), JVM start to drained: %8.1f s  %10.0f events/s  (1-row batch median %s ms)\n", cluster_master, r[1], r[2] / 1000, n / (r[2] / 1000), r[3]
+      printf "ratio cluster (%d core(s)) / local mode:  %.2fx\n", r[1], job_ms / r[2]
+      if (i > 1) printf "ratio cluster %d core(s) / %d core(s):  %.2fx\n", r[1], first_cores, first_ms / r[2]
+      else { first_cores = r[1]; first_ms = r[2] }
+    }
+  }
   if (ceiling_ms > 0) {
     printf "raw Spark ceiling, JVM start to drained: %8.1f s  %10.0f events/s  (%.1f s after its query started)\n", ceiling_ms / 1000, n / (ceiling_ms / 1000), ceiling_inner
     printf "ratio lake service / ceiling:  %.2fx\n", ceiling_ms / job_ms
