@@ -30,6 +30,11 @@ LAKE_SERVICE_URL [http://127.0.0.1:5050], and after the runs waits (at most BENC
 [120] seconds) until the service's lake_rows_total has grown by every event sent, and prints how
 much it consumed and how long after the last request it had caught up.
 
+When the API runs on this machine (API_URL on 127.0.0.1 or localhost), the script also reads the
+API process's CPU time (utime + stime in /proc/<pid>/stat, the pid from the listening socket or
+API_PID) before and after each route and prints CPU microseconds per request: unlike requests/s,
+that figure hardly moves with what else the machine runs.
+
 Installs apache2-utils with apt-get if ab is missing and the script runs as root.
 USAGE
 }
@@ -132,15 +137,30 @@ if (( BENCH_WARMUP > 0 )); then
   run_ab warmup-noop / "$warmup"
   run_ab warmup-events /return_price "$warmup"
 fi
-run_ab noop / "$BENCH_REQUESTS"
-run_ab events /return_price "$BENCH_REQUESTS"
+# CPU time of the API process, in clock ticks, when it runs here; empty otherwise
+api_pid="${API_PID:-}"
+if [[ -z "$api_pid" && "$API_URL" =~ ^https?://(127\.0\.0\.1|localhost):([0-9]+) ]] && command -v ss >/dev/null 2>&1; then
+  api_pid=$(ss -Hltnp "sport = :${BASH_REMATCH[2]}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true)
+fi
+api_ticks() { [[ -n "$api_pid" && -r "/proc/$api_pid/stat" ]] && awk '{ print $14 + $15 }' "/proc/$api_pid/stat" || echo ""; }
+cpu_per_request() { # ticks-before ticks-after requests -> microseconds per request, or n/a
+  if [[ -n "$1" && -n "$2" ]]; then
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }'
+  else
+    echo "n/a"
+  fi
+}
+t0=$(api_ticks); run_ab noop / "$BENCH_REQUESTS"; t1=$(api_ticks)
+noop_cpu=$(cpu_per_request "$t0" "$t1" "$BENCH_REQUESTS")
+t0=$(api_ticks); run_ab events /return_price "$BENCH_REQUESTS"; t1=$(api_ticks)
+ev_cpu=$(cpu_per_request "$t0" "$t1" "$BENCH_REQUESTS")
 
 read -r noop_rps noop_p50 noop_p99 noop_failed noop_non2xx <<< "$(report noop)"
 read -r ev_rps ev_p50 ev_p99 ev_failed ev_non2xx <<< "$(report events)"
 
-printf '\n%-34s %12s %9s %9s %8s %8s\n' "route" "req/s" "p50 ms" "p99 ms" "failed" "non-2xx"
-printf '%-34s %12s %9s %9s %8s %8s\n' "GET / (no-op)" "$noop_rps" "$noop_p50" "$noop_p99" "$noop_failed" "$noop_non2xx"
-printf '%-34s %12s %9s %9s %8s %8s\n' "GET /return_price (event acked)" "$ev_rps" "$ev_p50" "$ev_p99" "$ev_failed" "$ev_non2xx"
+printf '\n%-34s %12s %9s %9s %8s %8s %14s\n' "route" "req/s" "p50 ms" "p99 ms" "failed" "non-2xx" "API cpu us/req"
+printf '%-34s %12s %9s %9s %8s %8s %14s\n' "GET / (no-op)" "$noop_rps" "$noop_p50" "$noop_p99" "$noop_failed" "$noop_non2xx" "$noop_cpu"
+printf '%-34s %12s %9s %9s %8s %8s %14s\n' "GET /return_price (event acked)" "$ev_rps" "$ev_p50" "$ev_p99" "$ev_failed" "$ev_non2xx" "$ev_cpu"
 awk -v a="$noop_rps" -v b="$ev_rps" 'BEGIN { if (b > 0) printf "\nthroughput ratio no-op / events: %.2fx\n", a / b }'
 awk -v a="$ev_p50" -v b="$noop_p50" -v c="$ev_p99" -v d="$noop_p99" 'BEGIN {
   if (b > 0) printf "p50 ratio events / no-op: %.2fx\n", a / b; else printf "p50 no-op rounds to 0 ms; events p50 %s ms\n", a

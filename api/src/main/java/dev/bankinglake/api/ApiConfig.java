@@ -20,6 +20,9 @@ import java.util.function.Function;
  * @param eventsTopic        topic events are written to and state is rebuilt from ({@code EVENTS_TOPIC})
  * @param maxBodyBytes       largest request body accepted; larger ones answer 413 ({@code API_MAX_BODY_BYTES})
  * @param kafkaTimeout       longest a request waits for Kafka to acknowledge its event ({@code API_KAFKA_TIMEOUT_MS})
+ * @param kafkaLinger        how long the producer waits for more events to send in one request
+ *                           ({@code API_KAFKA_LINGER_MS}, Kafka's {@code linger.ms}); every
+ *                           request still answers only after its own event is acknowledged
  */
 public record ApiConfig(
         String host,
@@ -27,7 +30,8 @@ public record ApiConfig(
         String kafkaBootstrap,
         String eventsTopic,
         long maxBodyBytes,
-        Duration kafkaTimeout) {
+        Duration kafkaTimeout,
+        Duration kafkaLinger) {
 
     public static final String API_HOST = "API_HOST";
     public static final String API_PORT = "API_PORT";
@@ -35,6 +39,7 @@ public record ApiConfig(
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
     public static final String API_MAX_BODY_BYTES = "API_MAX_BODY_BYTES";
     public static final String API_KAFKA_TIMEOUT_MS = "API_KAFKA_TIMEOUT_MS";
+    public static final String API_KAFKA_LINGER_MS = "API_KAFKA_LINGER_MS";
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 5000;
@@ -42,9 +47,11 @@ public record ApiConfig(
     public static final String DEFAULT_EVENTS_TOPIC = EventContract.DEFAULT_TOPIC;
     public static final long DEFAULT_MAX_BODY_BYTES = 16_384;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_KAFKA_LINGER = Duration.ZERO;
 
     private static final long MIN_KAFKA_TIMEOUT_MS = 500;
     private static final long MAX_KAFKA_TIMEOUT_MS = 120_000;
+    private static final long MAX_KAFKA_LINGER_MS = 1_000;
 
     public ApiConfig {
         List<String> problems = new ArrayList<>();
@@ -69,9 +76,22 @@ public record ApiConfig(
             problems.add(API_KAFKA_TIMEOUT_MS + " must be between " + MIN_KAFKA_TIMEOUT_MS + " and "
                     + MAX_KAFKA_TIMEOUT_MS + ", was " + (kafkaTimeout == null ? null : kafkaTimeout.toMillis()));
         }
+        if (kafkaLinger == null || kafkaLinger.isNegative() || kafkaLinger.toMillis() > MAX_KAFKA_LINGER_MS) {
+            problems.add(API_KAFKA_LINGER_MS + " must be between 0 and " + MAX_KAFKA_LINGER_MS + ", was "
+                    + (kafkaLinger == null ? null : kafkaLinger.toMillis()));
+        }
+        else if (kafkaTimeout != null && kafkaLinger.compareTo(kafkaTimeout) >= 0) {
+            problems.add(API_KAFKA_LINGER_MS + " must be below " + API_KAFKA_TIMEOUT_MS + " (" + kafkaTimeout.toMillis()
+                    + "), was " + kafkaLinger.toMillis());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid API configuration: " + String.join("; ", problems));
         }
+    }
+
+    /** With the default linger. */
+    public ApiConfig(String host, int port, String kafkaBootstrap, String eventsTopic, long maxBodyBytes, Duration kafkaTimeout) {
+        this(host, port, kafkaBootstrap, eventsTopic, maxBodyBytes, kafkaTimeout, DEFAULT_KAFKA_LINGER);
     }
 
     public static ApiConfig defaults() {
@@ -92,8 +112,10 @@ public record ApiConfig(
         String topic = orDefault(lookup.apply(EVENTS_TOPIC), DEFAULT_EVENTS_TOPIC);
         long maxBody = parseLong(lookup, API_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, problems);
         long timeoutMs = parseLong(lookup, API_KAFKA_TIMEOUT_MS, DEFAULT_KAFKA_TIMEOUT.toMillis(), problems);
+        long lingerMs = parseLong(lookup, API_KAFKA_LINGER_MS, DEFAULT_KAFKA_LINGER.toMillis(), problems);
         try {
-            ApiConfig config = new ApiConfig(host, (int) Math.max(-1, Math.min(port, Integer.MAX_VALUE)), bootstrap, topic, maxBody, Duration.ofMillis(timeoutMs));
+            ApiConfig config = new ApiConfig(host, (int) Math.max(-1, Math.min(port, Integer.MAX_VALUE)), bootstrap, topic, maxBody,
+                    Duration.ofMillis(timeoutMs), Duration.ofMillis(lingerMs));
             if (problems.isEmpty()) {
                 return config;
             }

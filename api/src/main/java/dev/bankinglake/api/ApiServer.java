@@ -47,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         requireNonNull(clock, "clock is null");
         this.bank = new Bank(Market.withDefaultAssets(clock));
-        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout()));
+        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSettings.producer(config.kafkaBootstrap(), config.kafkaTimeout(), config.kafkaLinger()));
         metrics.bindKafkaProducer(producer);
         this.sink = new KafkaEventSink(producer, config.eventsTopic(), config.kafkaTimeout());
         Duration probe = config.kafkaTimeout().compareTo(PROBE_TIMEOUT) < 0 ? config.kafkaTimeout() : PROBE_TIMEOUT;

@@ -24,9 +24,10 @@ class ApiConfigTest {
                 "EVENTS_TOPIC", "game.events-v1",
                 "API_MAX_BODY_BYTES", "1024",
                 "API_KAFKA_TIMEOUT_MS", "2500",
+                "API_KAFKA_LINGER_MS", "5",
                 "UNRELATED", "ignored"));
         assertThat(config).isEqualTo(new ApiConfig("127.0.0.1", 8081, "broker-1:9093,broker-2:9093", "game.events-v1", 1024,
-                Duration.ofMillis(2500)));
+                Duration.ofMillis(2500), Duration.ofMillis(5)));
     }
 
     @Test
@@ -36,14 +37,23 @@ class ApiConfigTest {
                 "KAFKA_BOOTSTRAP", "no-port",
                 "EVENTS_TOPIC", "bad topic",
                 "API_MAX_BODY_BYTES", "10",
-                "API_KAFKA_TIMEOUT_MS", "1")))
+                "API_KAFKA_TIMEOUT_MS", "1",
+                "API_KAFKA_LINGER_MS", "-1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Invalid API configuration: ")
                 .hasMessageContaining("API_PORT must be a whole number, was 'http'")
                 .hasMessageContaining("KAFKA_BOOTSTRAP must be host:port[,host:port...], was 'no-port'")
                 .hasMessageContaining("EVENTS_TOPIC must be 1-249 characters of [a-zA-Z0-9._-], was 'bad topic'")
                 .hasMessageContaining("API_MAX_BODY_BYTES must be at least 64, was 10")
-                .hasMessageContaining("API_KAFKA_TIMEOUT_MS must be between 500 and 120000, was 1");
+                .hasMessageContaining("API_KAFKA_TIMEOUT_MS must be between 500 and 120000, was 1")
+                .hasMessageContaining("API_KAFKA_LINGER_MS must be between 0 and 1000, was -1");
+    }
+
+    @Test
+    void lingerBelowTimeout() {
+        assertThatThrownBy(() -> ApiConfig.fromEnvironment(Map.of("API_KAFKA_TIMEOUT_MS", "600", "API_KAFKA_LINGER_MS", "600")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid API configuration: API_KAFKA_LINGER_MS must be below API_KAFKA_TIMEOUT_MS (600), was 600");
     }
 
     @Test

@@ -20,6 +20,11 @@ public final class KafkaSettings {
      * hangs on a broker that is away.
      */
     public static Properties producer(String bootstrap, Duration timeout) {
+        return producer(bootstrap, timeout, Duration.ZERO);
+    }
+
+    /** {@code linger}: Kafka's {@code linger.ms}, how long a send waits for others to share its request. */
+    public static Properties producer(String bootstrap, Duration timeout, Duration linger) {
         long timeoutMs = timeout.toMillis();
         Properties properties = common(bootstrap, "lake-api-producer");
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -27,7 +32,7 @@ public final class KafkaSettings {
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         // delivery.timeout.ms must be at least linger.ms + request.timeout.ms

@@ -10,10 +10,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The assets of the game and their prices. A price grows continuously from the epoch:
  * {@code base * e^(rate * years)}, computed in {@link BigDecimal} and rounded to cents.
+ *
+ * <p>A rounded price stays the same for hours (a cent of a 100.00 stock growing 10% a year is
+ * about six hours), while the series behind it costs tens of microseconds: each asset keeps the
+ * span of instants whose price is known to be one value ({@link Span}) and answers from it. The
+ * price is monotonic in time and rounding is monotonic, so every instant between two with the
+ * same rounded price has that price too.
  */
 public final class Market {
     /** Prices are anchored here so every API instance, and every restart, agrees on them. */
@@ -31,6 +38,17 @@ public final class Market {
     private final Instant epoch;
     private final Map<String, Asset> assets;
     private final List<String> order;
+    private final Map<String, AtomicReference<Span>> spans;
+
+    /** Every instant in [{@code fromMillis}, {@code toMillis}] (since the epoch) has {@code price}. */
+    record Span(long fromMillis, long toMillis, BigDecimal price) {
+        boolean contains(long millis) {
+            return fromMillis <= millis && millis <= toMillis;
+        }
+    }
+
+    /** How far ahead a new span reaches when the price there is still the same, longest first. */
+    private static final long[] SPAN_PROBES_MILLIS = {600_000, 60_000, 6_000, 600};
 
     public Market(Clock clock, Instant epoch, List<Asset> assets) {
         this.clock = requireNonNull(clock, "clock is null");
@@ -43,6 +61,11 @@ public final class Market {
         }
         this.assets = Map.copyOf(byName);
         this.order = List.copyOf(byName.keySet());
+        Map<String, AtomicReference<Span>> spanByName = new LinkedHashMap<>();
+        for (String name : order) {
+            spanByName.put(name, new AtomicReference<>());
+        }
+        this.spans = Map.copyOf(spanByName);
     }
 
     public static Market withDefaultAssets(Clock clock) {
@@ -71,7 +94,7 @@ public final class Market {
     }
 
     public BigDecimal unitPrice(String name) {
-        return priceAt(asset(name), clock.instant());
+        return price(asset(name), clock.instant());
     }
 
     /** Every asset with its current price, in catalogue order. */
@@ -79,13 +102,37 @@ public final class Market {
         Instant now = clock.instant();
         Map<String, BigDecimal> prices = new LinkedHashMap<>();
         for (String name : order) {
-            prices.put(name, priceAt(assets.get(name), now));
+            prices.put(name, price(assets.get(name), now));
         }
         return prices;
     }
 
+    /** {@link #priceAt}, answered from the asset's known span when {@code when} lies in it. */
+    BigDecimal price(Asset asset, Instant when) {
+        AtomicReference<Span> known = spans.get(asset.name());
+        long millis = Duration.between(epoch, when).toMillis();
+        Span span = known.get();
+        if (span != null && span.contains(millis)) {
+            return span.price();
+        }
+        BigDecimal price = priceAt(asset, millis);
+        long to = millis;
+        for (long probe : SPAN_PROBES_MILLIS) {
+            if (millis <= Long.MAX_VALUE - probe && priceAt(asset, millis + probe).compareTo(price) == 0) {
+                to = millis + probe;
+                break;
+            }
+        }
+        known.set(new Span(millis, to, price));
+        return price;
+    }
+
     BigDecimal priceAt(Asset asset, Instant when) {
-        BigDecimal years = BigDecimal.valueOf(Duration.between(epoch, when).toMillis())
+        return priceAt(asset, Duration.between(epoch, when).toMillis());
+    }
+
+    private static BigDecimal priceAt(Asset asset, long millisSinceEpoch) {
+        BigDecimal years = BigDecimal.valueOf(millisSinceEpoch)
                 .divide(BigDecimal.valueOf(1000), PRECISION)
                 .divide(SECONDS_PER_YEAR, PRECISION);
         BigDecimal exponent = asset.type().annualGrowthRate().multiply(years, PRECISION);

@@ -65,6 +65,62 @@ class MarketTest {
                 .hasMessage("Cannot trade 'cash': it is cash; use deposit and withdraw");
     }
 
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        private Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void knownSpansAnswerWhatTheSeriesAnswers() {
+        // Around the instants where stock_a and bond_a move by a cent, forwards, backwards and in
+        // jumps of every probe's length: every answer equals the price computed for that instant.
+        Instant start = Market.DEFAULT_EPOCH.plus(Duration.ofDays(700));
+        MovingClock clock = new MovingClock(start);
+        Market market = Market.withDefaultAssets(clock);
+        Market uncached = Market.withDefaultAssets(clock);
+        java.util.Random random = new java.util.Random(7);
+        long[] steps = {1, 599, 600, 601, 5_999, 6_000, 60_000, 600_000, 3_600_000, -1, -600, -60_000, -600_000};
+        int changes = 0;
+        BigDecimal previous = null;
+        Instant when = start;
+        for (int i = 0; i < 20_000; i++) {
+            when = when.plusMillis(steps[random.nextInt(steps.length)]);
+            clock.now = when;
+            for (String name : java.util.List.of("stock_a", "bond_a", "cash")) {
+                assertThat(market.unitPrice(name)).as("%s at %s", name, when).isEqualTo(uncached.priceAt(uncached.asset(name), when));
+            }
+            BigDecimal stock = uncached.priceAt(uncached.asset("stock_a"), when);
+            if (previous != null && stock.compareTo(previous) != 0) {
+                changes++;
+            }
+            previous = stock;
+        }
+        // the walk crossed cent boundaries, so spans ended and new ones began
+        assertThat(changes).isGreaterThan(10);
+        assertThat(market.prices()).isEqualTo(uncached.prices().keySet().stream()
+                .collect(java.util.stream.Collectors.toMap(name -> name, name -> uncached.priceAt(uncached.asset(name), clock.now),
+                        (a, b) -> a, java.util.LinkedHashMap::new)));
+    }
+
     @Test
     void expMatchesKnownValues() {
         assertThat(Market.exp(BigDecimal.ONE).setScale(10, Money.ROUNDING)).isEqualTo(new BigDecimal("2.7182818285"));
