@@ -49,6 +49,8 @@ public final class CheckpointOffsets {
     private final Path checkpoint;
     // the batch being written asks twice (its size, then its lineage); an entry of the log never changes
     private volatile Map.Entry<Long, BatchOffsets> last;
+    // the end offsets in the log entry of the batch last read: the next batch's start, without reading that entry again
+    private volatile Map.Entry<Long, TopicOffsets> lastEnd;
 
     public CheckpointOffsets(FileSystem fileSystem, Path checkpoint) {
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
@@ -66,6 +68,17 @@ public final class CheckpointOffsets {
         return offsets;
     }
 
+    /** The last line of a batch's log entry: the end offsets of its (single) source. */
+    private TopicOffsets endOfEntry(long batchId) throws IOException {
+        Map.Entry<Long, TopicOffsets> remembered = lastEnd;
+        if (remembered != null && remembered.getKey() == batchId) {
+            return remembered.getValue();
+        }
+        String[] entry = lines(new Path(new Path(checkpoint, "offsets"), Long.toString(batchId)))
+                .orElseThrow(() -> new IOException("No offsets for batch " + batchId + " in " + checkpoint + "/offsets"));
+        return parseOffsets(entry[entry.length - 1]);
+    }
+
     private BatchOffsets read(long batchId) throws IOException {
         String[] entry = lines(new Path(new Path(checkpoint, "offsets"), Long.toString(batchId)))
                 .orElseThrow(() -> new IOException("No offsets for batch " + batchId + " in " + checkpoint + "/offsets"));
@@ -77,15 +90,14 @@ public final class CheckpointOffsets {
         TopicOffsets end = parseOffsets(entry[2]);
         TopicOffsets start;
         if (batchId > 0) {
-            String[] previous = lines(new Path(new Path(checkpoint, "offsets"), Long.toString(batchId - 1)))
-                    .orElseThrow(() -> new IOException("No offsets for batch " + (batchId - 1) + " in " + checkpoint + "/offsets"));
-            start = parseOffsets(previous[previous.length - 1]);
+            start = endOfEntry(batchId - 1);
         }
         else {
             start = lines(new Path(checkpoint, "sources/0/0"))
                     .map(lines -> parseOffsets(lines[lines.length - 1]))
                     .orElse(new TopicOffsets(end.topic(), Map.of()));
         }
+        lastEnd = Map.entry(batchId, parseOffsets(entry[entry.length - 1]));
         return new BatchOffsets(end.topic(), start.offsets(), end.offsets(), batchTime);
     }
 

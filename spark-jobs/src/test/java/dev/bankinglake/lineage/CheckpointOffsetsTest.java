@@ -59,6 +59,22 @@ class CheckpointOffsetsTest {
     }
 
     @Test
+    void theNextBatchStartsWhereTheBatchReadBeforeEndedWithoutReadingItsEntryAgain() throws Exception {
+        write("offsets/6", entry(1L, "{\"events\":{\"0\":100,\"1\":90}}"));
+        write("offsets/7", entry(2L, "{\"events\":{\"0\":130,\"1\":90}}"));
+        write("offsets/8", entry(3L, "{\"events\":{\"0\":131,\"1\":92}}"));
+        CheckpointOffsets offsets = offsets();
+        offsets.offsets(7);
+        Files.delete(checkpoint.resolve("offsets/6"));
+        Files.delete(checkpoint.resolve("offsets/7"));
+
+        CheckpointOffsets.BatchOffsets batch = offsets.offsets(8);
+        assertThat(batch.start()).isEqualTo(Map.of(0, 130L, 1, 90L));
+        assertThat(batch.end()).isEqualTo(Map.of(0, 131L, 1, 92L));
+        assertThat(batch.consumed()).isEqualTo(3);
+    }
+
+    @Test
     void aMissingEntrySaysWhichBatch() throws Exception {
         assertThatThrownBy(() -> offsets().offsets(3)).hasMessageStartingWith("No offsets for batch 3 in ");
     }
