@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -96,30 +98,57 @@ public final class BatchFileCommitter {
      * the staging folder. The same staged files and prefix always give the same names.
      */
     public Committed commit(TableDefinition table, long batchId, Path staging, String prefix) throws IOException {
-        Set<String> partitions = new TreeSet<>();
-        int renamed = 0;
-        int present = 0;
+        Map<String, List<Path>> staged = new TreeMap<>();
         for (FileStatus partitionFolder : list(staging)) {
             String folderName = partitionFolder.getPath().getName();
             if (!partitionFolder.isDirectory() || !folderName.startsWith(PARTITION_PREFIX)) {
                 continue;
             }
-            String partition = folderName.substring(PARTITION_PREFIX.length());
-            List<FileStatus> files = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
             for (FileStatus file : list(partitionFolder.getPath())) {
                 String name = file.getPath().getName();
                 if (file.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
-                    files.add(file);
+                    files.add(file.getPath());
                 }
             }
+            staged.put(folderName.substring(PARTITION_PREFIX.length()), files);
+        }
+        return commit(table, batchId, staging, prefix, staged);
+    }
+
+    /**
+     * Commits files the caller staged itself and so knows without listing the staging folder:
+     * {@code staged} holds each partition value's files under {@link #stagingFolder}, which must all
+     * exist. The same files give the same names as {@link #commit(TableDefinition, long, String)}.
+     */
+    public Committed commitStaged(TableDefinition table, long batchId, String queryId, Map<String, List<Path>> staged) throws IOException {
+        String prefix = fileName(batchId, queryId, 0);
+        return commit(table, batchId, stagingFolder(table, batchId), prefix.substring(0, prefix.length() - "-00000.snappy.parquet".length()),
+                staged);
+    }
+
+    /** The path of a staged file of a partition: {@code <staging>/dt=<partition>/<name>}. */
+    public static Path stagedFile(Path staging, String partition, String name) {
+        return new Path(new Path(staging, PARTITION_PREFIX + partition), name);
+    }
+
+    private Committed commit(TableDefinition table, long batchId, Path staging, String prefix, Map<String, List<Path>> staged) throws IOException {
+        Set<String> partitions = new TreeSet<>();
+        int renamed = 0;
+        int present = 0;
+        for (Map.Entry<String, List<Path>> stagedPartition : staged.entrySet()) {
+            String partition = stagedPartition.getKey();
+            List<Path> files = new ArrayList<>(stagedPartition.getValue());
             // Spark numbers the files of one write task in order (c000, c001, ...): sorting by name
             // gives the same positions on every attempt of the batch.
-            files.sort(Comparator.comparing(file -> file.getPath().getName()));
+            files.sort(Comparator.comparing(Path::getName));
             // into the partition's current location (its home, or its compacted generation), which no
             // compaction switches while the files are renamed; a file a compaction merged counts as present
             int[] counts = layout.locked(table, partition, () -> {
                 PartitionLayout.Location target = layout.current(table, partition);
-                fileSystem.mkdirs(target.path());
+                if (files.isEmpty()) {
+                    fileSystem.mkdirs(target.path());
+                }
                 int renamedHere = 0;
                 int presentHere = 0;
                 for (int index = 0; index < files.size(); index++) {
@@ -129,12 +158,20 @@ public final class BatchFileCommitter {
                         presentHere++;
                         continue;
                     }
-                    if (!fileSystem.rename(files.get(index).getPath(), destination)) {
-                        if (!fileSystem.exists(destination)) {
-                            throw new IOException("Cannot commit " + files.get(index).getPath() + " to " + destination + ": rename failed");
+                    // the partition's folder usually exists: made only when a rename says it does not
+                    if (!fileSystem.rename(files.get(index), destination)) {
+                        if (fileSystem.exists(destination)) {
+                            presentHere++;
+                            continue;
                         }
-                        presentHere++;
-                        continue;
+                        fileSystem.mkdirs(target.path());
+                        if (!fileSystem.rename(files.get(index), destination)) {
+                            if (!fileSystem.exists(destination)) {
+                                throw new IOException("Cannot commit " + files.get(index) + " to " + destination + ": rename failed");
+                            }
+                            presentHere++;
+                            continue;
+                        }
                     }
                     renamedHere++;
                 }

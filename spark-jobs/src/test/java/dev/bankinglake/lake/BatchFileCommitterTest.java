@@ -108,6 +108,27 @@ class BatchFileCommitterTest {
     }
 
     @Test
+    void filesStagedByTheCallerCommitUnderTheSameNamesWithoutListingStaging() throws IOException {
+        stage(LakeTable.ASSET_PRICES, 4, "2026-11-20", "part-00000.snappy.parquet", "first attempt");
+        Path staging = committer.stagingFolder(LakeTable.ASSET_PRICES, 4);
+        java.util.Map<String, List<Path>> staged = java.util.Map.of("2026-11-20",
+                List.of(BatchFileCommitter.stagedFile(staging, "2026-11-20", "part-00000.snappy.parquet")));
+
+        BatchFileCommitter.Committed first = committer.commitStaged(LakeTable.ASSET_PRICES, 4, QUERY, staged);
+        stage(LakeTable.ASSET_PRICES, 4, "2026-11-20", "part-00000.snappy.parquet", "second attempt");
+        BatchFileCommitter.Committed replay = committer.commitStaged(LakeTable.ASSET_PRICES, 4, QUERY, staged);
+
+        assertThat(first.filesRenamed()).isEqualTo(1);
+        assertThat(first.partitions()).containsExactly("2026-11-20");
+        assertThat(replay.filesRenamed()).isZero();
+        assertThat(replay.filesAlreadyPresent()).isEqualTo(1);
+        assertThat(visibleFiles(LakeTable.ASSET_PRICES)).containsExactly("dt=2026-11-20/" + BatchFileCommitter.fileName(4, QUERY, 0));
+        assertThat(Files.readString(lake.resolve("asset_prices/dt=2026-11-20").resolve(BatchFileCommitter.fileName(4, QUERY, 0))))
+                .as("the committed file is never replaced").isEqualTo("first attempt");
+        assertThat(lake.resolve("_staging/asset_prices/batch=4")).doesNotExist();
+    }
+
+    @Test
     void prepareStagingDropsLeftoversOfAnInterruptedAttempt() throws IOException {
         stage(LakeTable.ACCOUNT_STATUS, 1, "2026-11-20", "part-00000-partial.c000.snappy.parquet", "partial");
 
