@@ -42,8 +42,10 @@ public final class BatchProgressLog {
             lag.add("max " + metrics.getOrDefault("maxOffsetsBehindLatest", "?")
                     + " avg " + metrics.getOrDefault("avgOffsetsBehindLatest", "?"));
         }
-        return String.format("batch %d: %d rows (%s rejected=%d) in %d ms (parse %d ms, write %d ms), files %d new %d already committed, kafka lag %s offsets per partition",
+        return String.format("batch %d: %d rows (%s rejected=%d) in %d ms (parse %d ms, write %d ms), offsets %d ms, lineage %d ms, "
+                + "files %d new %d already committed, kafka lag %s offsets per partition",
                 outcome.batchId(), total, tables + "", outcome.rows(LakeTable.REJECTED_EVENTS), batchMillis, outcome.parseDuration().toMillis(),
-                outcome.duration().minus(outcome.parseDuration()).toMillis(), outcome.filesRenamed(), outcome.filesAlreadyPresent(), lag);
+                outcome.duration().minus(outcome.parseDuration()).toMillis(), outcome.rangeDuration().toMillis(), outcome.hookDuration().toMillis(),
+                outcome.filesRenamed(), outcome.filesAlreadyPresent(), lag);
     }
 }

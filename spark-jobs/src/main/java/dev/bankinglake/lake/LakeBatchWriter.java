@@ -8,17 +8,22 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The body of each micro-batch: the topic's rows are read and validated once, then every table's
@@ -27,18 +32,39 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(LakeBatchWriter.class);
 
     /** Spark sets this local property on the thread that runs a streaming query's batches. */
     static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
-    /** What one batch wrote: rows per table, and the files and partitions committed per table. */
+    /**
+     * What one batch wrote: rows per table, and the files and partitions committed per table;
+     * {@code duration} is the read, parse, write and commit of the tables, {@code rangeDuration} the
+     * look-up of the batch's offsets before it and {@code hookDuration} the commit hook (the lineage
+     * row) after it.
+     */
     public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration,
-            Map<LakeTable, BatchFileCommitter.Committed> committed) {
+            Map<LakeTable, BatchFileCommitter.Committed> committed, Duration rangeDuration, Duration hookDuration) {
         public BatchOutcome {
             rows = Map.copyOf(rows);
             requireNonNull(duration, "duration is null");
             requireNonNull(parseDuration, "parseDuration is null");
             committed = Map.copyOf(committed);
+            requireNonNull(rangeDuration, "rangeDuration is null");
+            requireNonNull(hookDuration, "hookDuration is null");
+        }
+
+        public BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration,
+                Map<LakeTable, BatchFileCommitter.Committed> committed) {
+            this(batchId, rows, duration, parseDuration, committed, Duration.ZERO, Duration.ZERO);
+        }
+
+        BatchOutcome withRangeDuration(Duration range) {
+            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, range, hookDuration);
+        }
+
+        BatchOutcome withHookDuration(Duration hook) {
+            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, rangeDuration, hook);
         }
 
         public int filesRenamed() {
@@ -62,12 +88,24 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         CommitHook NONE = (outcome, queryId) -> { };
     }
 
-    /** How many Kafka messages a batch holds, when that can be told before reading it. */
+    /** The Kafka offsets a batch reads, when they can be told before reading it. */
     @FunctionalInterface
-    public interface BatchSize {
-        java.util.OptionalLong messages(long batchId) throws Exception;
+    public interface BatchRange {
+        java.util.Optional<KafkaRange> range(long batchId) throws Exception;
 
-        BatchSize UNKNOWN = batchId -> java.util.OptionalLong.empty();
+        BatchRange UNKNOWN = batchId -> java.util.Optional.empty();
+    }
+
+    /**
+     * Reads a small batch's messages without a Spark job, as the rows of the Kafka source's
+     * {@code schema}; empty when it cannot, and the batch's own Spark read is used.
+     */
+    @FunctionalInterface
+    public interface MessageReader {
+        java.util.Optional<List<org.apache.spark.sql.catalyst.InternalRow>> read(long batchId, KafkaRange range,
+                org.apache.spark.sql.types.StructType schema);
+
+        MessageReader NONE = (batchId, range, schema) -> java.util.Optional.empty();
     }
 
     /** Batches of at most this many messages are written from the driver ({@link SmallBatchFiles}). */
@@ -77,7 +115,8 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     private final transient PartitionRegistration registration;
     private final transient CommitHook commitHook;
     private final transient java.util.Set<Integer> schemaVersions;
-    private final transient BatchSize batchSize;
+    private final transient BatchRange batchRange;
+    private final transient MessageReader messageReader;
     // planned at the first small batch, used by every later one (batches run one at a time)
     private transient java.util.Optional<SmallBatchFiles.Flattening> flattening;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
@@ -94,17 +133,21 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     /** {@code schemaVersions}: the event schema versions this lake accepts; others are rejected. */
     public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook,
             java.util.Set<Integer> schemaVersions) {
-        this(committer, registration, commitHook, schemaVersions, BatchSize.UNKNOWN);
+        this(committer, registration, commitHook, schemaVersions, BatchRange.UNKNOWN, MessageReader.NONE);
     }
 
-    /** {@code batchSize}: tells small batches apart, which are written from the driver without write jobs. */
+    /**
+     * {@code batchRange}: tells small batches apart, which are written from the driver without write
+     * jobs; {@code messageReader}: reads their messages without a Spark job where it can.
+     */
     public LakeBatchWriter(BatchFileCommitter committer, PartitionRegistration registration, CommitHook commitHook,
-            java.util.Set<Integer> schemaVersions, BatchSize batchSize) {
+            java.util.Set<Integer> schemaVersions, BatchRange batchRange, MessageReader messageReader) {
         this.committer = requireNonNull(committer, "committer is null");
         this.registration = requireNonNull(registration, "registration is null");
         this.commitHook = requireNonNull(commitHook, "commitHook is null");
         this.schemaVersions = java.util.Set.copyOf(schemaVersions);
-        this.batchSize = requireNonNull(batchSize, "batchSize is null");
+        this.batchRange = requireNonNull(batchRange, "batchRange is null");
+        this.messageReader = requireNonNull(messageReader, "messageReader is null");
     }
 
     /** Held while a batch is written; a clean stop takes it so as not to interrupt a batch half-way. */
@@ -127,8 +170,9 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         batchLock.lockInterruptibly();
         try {
             BatchOutcome outcome = write(batch, batchId, queryId);
+            long hookStarted = System.nanoTime();
             commitHook.batchCommitted(outcome, queryId);
-            outcomes.put(batchId, outcome);
+            outcomes.put(batchId, outcome.withHookDuration(Duration.ofNanos(System.nanoTime() - hookStarted)));
         }
         finally {
             batchLock.unlock();
@@ -137,10 +181,12 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
 
     /** Writes one batch; {@code queryId} keeps the file names of different checkpoints apart. */
     public BatchOutcome write(Dataset<Row> batch, long batchId, String queryId) throws Exception {
-        java.util.OptionalLong messages = batchSize.messages(batchId);
+        long rangeStarted = System.nanoTime();
+        java.util.Optional<KafkaRange> range = batchRange.range(batchId);
+        Duration rangeDuration = Duration.ofNanos(System.nanoTime() - rangeStarted);
         // the same offsets give the same size, so a replayed batch takes the same path and stages the same files
-        if (messages.isPresent() && messages.getAsLong() <= SMALL_BATCH_MESSAGES) {
-            return writeSmall(batch, batchId, queryId);
+        if (range.isPresent() && range.get().messages() <= SMALL_BATCH_MESSAGES) {
+            return writeSmall(batch, batchId, queryId, range.get()).withRangeDuration(rangeDuration);
         }
         long started = System.nanoTime();
         Dataset<Row> validated = EventValidation.validate(batch, schemaVersions).persist(StorageLevel.MEMORY_AND_DISK());
@@ -149,7 +195,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             Duration parsed = Duration.ofNanos(System.nanoTime() - started);
             Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId,
                     table -> writeTable(validated, table, batchId, queryId));
-            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
+            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed).withRangeDuration(rangeDuration);
         }
         finally {
             validated.unpersist(false);
@@ -157,18 +203,41 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     }
 
     /** A small batch: one Kafka read, then every table's files from the driver (see {@link SmallBatchFiles}). */
-    private BatchOutcome writeSmall(Dataset<Row> batch, long batchId, String queryId) throws Exception {
+    private BatchOutcome writeSmall(Dataset<Row> batch, long batchId, String queryId, KafkaRange range) throws Exception {
         long started = System.nanoTime();
         if (flattening == null) {
             flattening = SmallBatchFiles.Flattening.plan(batch.sparkSession(), batch.schema(), schemaVersions);
         }
-        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = SmallBatchFiles.rowsPerTable(batch, schemaVersions, flattening);
+        // the same offsets give the same records either way: the driver's read hands back a record for every offset, or nothing
+        java.util.Optional<List<org.apache.spark.sql.catalyst.InternalRow>> messages = flattening.isPresent()
+                ? messageReader.read(batchId, range, batch.schema()) : java.util.Optional.empty();
+        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = messages.isPresent()
+                ? SmallBatchFiles.rowsPerTable(messages.get(), flattening.get())
+                : SmallBatchFiles.rowsPerTable(batch, schemaVersions, flattening);
+        if (messages.isPresent()) {
+            InputRows.count(batch.sparkSession(), queryId, messages.get().size());
+        }
         Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
         perTable.forEach((table, tableRows) -> rows.put(table, (long) tableRows.size()));
         Duration parsed = Duration.ofNanos(System.nanoTime() - started);
         Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId, table -> {
-            SmallBatchFiles.writeStaged(batch.sparkSession(), table, perTable.get(table), committer.prepareStaging(table, batchId));
-            return commitTable(table, batchId, queryId);
+            long tableStarted = System.nanoTime();
+            Path staging = committer.prepareStaging(table, batchId);
+            long prepared = System.nanoTime();
+            Set<String> partitions = SmallBatchFiles.writeStaged(batch.sparkSession(), table, perTable.get(table), staging);
+            long written = System.nanoTime();
+            Map<String, List<Path>> staged = new java.util.TreeMap<>();
+            for (String partition : partitions) {
+                staged.put(partition, List.of(BatchFileCommitter.stagedFile(staging, partition, SmallBatchFiles.STAGED_FILE)));
+            }
+            BatchFileCommitter.Committed tableCommitted = committer.commitStaged(table, batchId, queryId, staged);
+            registration.partitionsCommitted(table, tableCommitted.partitions());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Batch {}, {}: staging {} ms, files {} ms, commit {} ms", batchId, table.tableName(),
+                        TimeUnit.NANOSECONDS.toMillis(prepared - tableStarted), TimeUnit.NANOSECONDS.toMillis(written - prepared),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written));
+            }
+            return tableCommitted;
         });
         return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
     }

@@ -117,19 +117,24 @@ public final class SmallBatchFiles {
      */
     public static Map<LakeTable, List<InternalRow>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions,
             java.util.Optional<Flattening> flattening) {
-        InternalRow[] rows;
         if (flattening.isPresent()) {
-            InternalRow[] messages = kafkaRows.queryExecution().executedPlan().executeCollect();
-            rows = new InternalRow[messages.length];
-            for (int index = 0; index < messages.length; index++) {
-                rows[index] = flattening.get().apply(messages[index]);
-            }
+            return rowsPerTable(java.util.Arrays.asList(kafkaRows.queryExecution().executedPlan().executeCollect()), flattening.get());
         }
-        else {
-            SparkSession spark = kafkaRows.sparkSession();
-            List<Row> messages = kafkaRows.collectAsList();
-            rows = flattened(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions).queryExecution().executedPlan().executeCollect();
+        SparkSession spark = kafkaRows.sparkSession();
+        List<Row> messages = kafkaRows.collectAsList();
+        return routed(flattened(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions).queryExecution().executedPlan().executeCollect());
+    }
+
+    /** Every table's rows of messages already read (rows of the Kafka source's schema), by {@code flattening}. */
+    public static Map<LakeTable, List<InternalRow>> rowsPerTable(List<InternalRow> messages, Flattening flattening) {
+        InternalRow[] rows = new InternalRow[messages.size()];
+        for (int index = 0; index < rows.length; index++) {
+            rows[index] = flattening.apply(messages.get(index));
         }
+        return routed(rows);
+    }
+
+    private static Map<LakeTable, List<InternalRow>> routed(InternalRow[] rows) {
         LakeTable[] tables = LakeTable.values();
         Map<LakeTable, List<InternalRow>> result = new EnumMap<>(LakeTable.class);
         for (LakeTable table : tables) {
@@ -166,7 +171,7 @@ public final class SmallBatchFiles {
         OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scala.collection.immutable.Map$.MODULE$.<String, String>empty(), dataSchema);
         TaskAttemptContext context = new TaskAttemptContextImpl(job.getConfiguration(), new TaskAttemptID());
         for (Map.Entry<String, List<InternalRow>> partition : byPartition.entrySet()) {
-            Path file = new Path(new Path(staging, LakeTable.PARTITION_COLUMN.name() + "=" + partition.getKey()), STAGED_FILE);
+            Path file = BatchFileCommitter.stagedFile(staging, partition.getKey(), STAGED_FILE);
             OutputWriter writer = factory.newInstance(file.toString(), dataSchema, context);
             try {
                 for (InternalRow row : partition.getValue()) {

@@ -55,6 +55,7 @@ import org.apache.parquet.schema.Types;
  * file is written with Parquet's own writer rather than a Spark job: one row does not pay for a job.
  */
 public final class LineageStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LineageStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ServiceTable TABLE = ServiceTable.LAKE_BATCHES;
     private static final String PARTITION_PREFIX = LakeTable.PARTITION_COLUMN.name() + "=";
@@ -97,9 +98,11 @@ public final class LineageStore {
 
     /** Writes and commits the lineage of a batch; a replay of a committed batch changes nothing. */
     public void record(BatchLineage lineage) throws IOException {
+        long started = System.nanoTime();
         Path staging = committer.prepareStaging(TABLE, lineage.batchId());
+        long prepared = System.nanoTime();
         String day = LocalDate.ofInstant(lineage.batchTime(), ZoneOffset.UTC).toString();
-        Path file = new Path(new Path(staging, PARTITION_PREFIX + day), "part-00000.snappy.parquet");
+        Path file = BatchFileCommitter.stagedFile(staging, day, "part-00000.snappy.parquet");
         Configuration configuration = fileSystem.getConf();
         try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(file)
                 .withConf(configuration)
@@ -108,9 +111,14 @@ public final class LineageStore {
                 .build()) {
             writer.write(toGroup(lineage));
         }
-        BatchFileCommitter.Committed committed = committer.commit(TABLE, lineage.batchId(), lineage.queryId());
+        long written = System.nanoTime();
+        BatchFileCommitter.Committed committed = committer.commitStaged(TABLE, lineage.batchId(), lineage.queryId(), Map.of(day, List.of(file)));
         registration.partitionsCommitted(TABLE, committed.partitions());
         cache.put(fileName(day, lineage), lineage);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Lineage of batch {}: staging {} ms, file {} ms, commit {} ms", lineage.batchId(), TimeUnit.NANOSECONDS.toMillis(prepared - started),
+                    TimeUnit.NANOSECONDS.toMillis(written - prepared), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written));
+        }
     }
 
     private static String fileName(String day, BatchLineage lineage) {

@@ -6,6 +6,8 @@ import dev.bankinglake.compaction.CompactionConfig;
 import dev.bankinglake.compaction.CompactionScheduler;
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.BatchProgressLog;
+import dev.bankinglake.lake.DriverKafkaReader;
+import dev.bankinglake.lake.KafkaRange;
 import dev.bankinglake.lake.LakeBatchWriter;
 import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.jobs.JobContext;
@@ -27,7 +29,9 @@ import java.io.File;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +47,7 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
@@ -65,6 +70,8 @@ public final class LakeService {
     private static final long STOP_WAIT_SECONDS = 60;
     private static final Duration LOCK_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Duration INITIAL_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** How long the driver's read of a small batch may take before the batch is read by a Spark job. */
+    private static final Duration SMALL_BATCH_READ_TIMEOUT = Duration.ofSeconds(2);
 
     /** Exit codes a supervisor can tell apart. */
     public static final int EXIT_FAILED = 1;
@@ -153,6 +160,7 @@ public final class LakeService {
         MetastoreRegistrar registrar = null;
         MqttJobBridge mqtt = null;
         CompactionScheduler compaction = null;
+        DriverKafkaReader smallBatchReader = null;
         try {
             spark = session();
             config.hadoopConfDir().ifPresent(dir -> addHadoopConfiguration(hadoop, dir));
@@ -171,9 +179,12 @@ public final class LakeService {
             CheckpointOffsets offsets = new CheckpointOffsets(checkpoint.getFileSystem(sparkHadoop), checkpoint);
             LineageRecorder recorder = new LineageRecorder(offsets, lineage,
                     queryId -> session.streams().get(UUID.fromString(queryId)).runId().toString(), clock);
-            // the batch's size from Spark's offset log, written before the batch runs
-            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions(),
-                    batchId -> java.util.OptionalLong.of(offsets.offsets(batchId).consumed()));
+            // the batch's offsets from Spark's offset log, written before the batch runs
+            smallBatchReader = new DriverKafkaReader(kafkaParameters(), SMALL_BATCH_READ_TIMEOUT);
+            LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions(), batchId -> {
+                CheckpointOffsets.BatchOffsets range = offsets.offsets(batchId);
+                return Optional.of(new KafkaRange(range.topic(), range.start(), range.end()));
+            }, smallBatchReader);
             SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
                     query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
             MetastoreRegistrar registration = registrar;
@@ -225,6 +236,9 @@ public final class LakeService {
             }
             http.stop();
             lock.close();
+            if (smallBatchReader != null) {
+                smallBatchReader.close();
+            }
             if (spark != null) {
                 spark.stop();
             }
@@ -257,18 +271,25 @@ public final class LakeService {
                 .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
     }
 
+    /** The Kafka client settings of the ingest query's source, shared by the driver's reads of small batches. */
+    private Map<String, String> kafkaParameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("bootstrap.servers", config.kafkaBootstrap());
+        // a fetch the broker cannot fill at once waits at most this long (Kafka's default: 500 ms)
+        parameters.put("fetch.max.wait.ms", "20");
+        return parameters;
+    }
+
     private StreamingQuery startIngest(SparkSession spark, LakeBatchWriter writer) throws Exception {
-        Dataset<Row> events = spark.readStream()
-                .format("kafka")
-                .option("kafka.bootstrap.servers", config.kafkaBootstrap())
+        DataStreamReader reader = spark.readStream().format("kafka");
+        kafkaParameters().forEach((name, value) -> reader.option("kafka." + name, value));
+        Dataset<Row> events = reader
                 .option("subscribe", config.eventsTopic())
                 // only used on the very first start: later starts resume from the checkpoint
                 .option("startingOffsets", "earliest")
                 // Messages the broker deleted (retention) before the job read them are gone either
                 // way; stopping the stream for it would stop the whole lake. Spark logs a warning.
                 .option("failOnDataLoss", "false")
-                // a fetch the broker cannot fill at once waits at most this long (Kafka's default: 500 ms)
-                .option("kafka.fetch.max.wait.ms", "20")
                 .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
                 .load();
         return events.writeStream()

@@ -118,8 +118,8 @@ class LakeBatchWriterTest {
         LakeBatchWriter driverWriter = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(driverLake.toUri())), driverRegistration,
                 LakeBatchWriter.CommitHook.NONE, Set.of(dev.bankinglake.contract.EventContract.SCHEMA_VERSION), batchId -> {
                     asked.add(batchId);
-                    return java.util.OptionalLong.of(values.size());
-                });
+                    return java.util.Optional.of(new KafkaRange(KafkaRows.TOPIC, Map.of(), Map.of(0, (long) values.size())));
+                }, LakeBatchWriter.MessageReader.NONE);
 
         LakeBatchWriter.BatchOutcome bySpark = sparkWriter.write(batch, 9, QUERY);
         LakeBatchWriter.BatchOutcome byDriver = driverWriter.write(batch, 9, QUERY);
@@ -138,6 +138,57 @@ class LakeBatchWriterTest {
             assertThat(footer(driverLake.resolve(file)).getKeyValueMetaData()).as("metadata of %s", file)
                     .isEqualTo(footer(sparkLake.resolve(file)).getKeyValueMetaData());
         }
+        for (LakeTable table : LakeTable.values()) {
+            if (bySpark.rows(table) == 0) {
+                continue;
+            }
+            List<String> expected = spark.read().parquet(sparkLake.resolve(table.tableName()).toString()).collectAsList().stream()
+                    .map(Row::toString).sorted().toList();
+            List<String> actual = spark.read().parquet(driverLake.resolve(table.tableName()).toString()).collectAsList().stream()
+                    .map(Row::toString).sorted().toList();
+            assertThat(actual).as("rows of %s", table.tableName()).hasSize((int) bySpark.rows(table)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aSmallBatchReadOnTheDriverGivesTheSameFilesAsTheSparkRead() throws Exception {
+        SampleEvents samples = new SampleEvents(29);
+        List<String> values = new ArrayList<>();
+        Instant[] days = {Instant.parse("2026-11-20T23:59:59.999Z"), Instant.parse("2026-11-21T00:00:00.000Z")};
+        for (int index = 0; index < 20; index++) {
+            values.add(SampleEvents.toJson(samples.event(samples.nextType(), days[index % 2])));
+        }
+        values.add("garbage");
+        values.add(null);
+        Dataset<Row> batch = KafkaRows.of(spark, values);
+        List<org.apache.spark.sql.catalyst.InternalRow> messages = new ArrayList<>();
+        for (int offset = 0; offset < values.size(); offset++) {
+            byte[] value = values.get(offset) == null ? null : values.get(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            messages.add(DriverKafkaReader.toRow(new org.apache.kafka.clients.consumer.ConsumerRecord<>(KafkaRows.TOPIC, 0, offset,
+                    KafkaRows.KAFKA_TIME.toEpochMilli(), org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, null, value,
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty()), false));
+        }
+        FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+        java.nio.file.Path sparkLake = lake.resolve("spark");
+        java.nio.file.Path driverLake = lake.resolve("driver");
+        KafkaRange range = new KafkaRange(KafkaRows.TOPIC, Map.of(), Map.of(0, (long) values.size()));
+        Set<Integer> versions = Set.of(dev.bankinglake.contract.EventContract.SCHEMA_VERSION);
+        LakeBatchWriter sparkRead = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(sparkLake.toUri())), (table, partitions) -> { },
+                LakeBatchWriter.CommitHook.NONE, versions, batchId -> java.util.Optional.of(range), LakeBatchWriter.MessageReader.NONE);
+        List<KafkaRange> asked = new ArrayList<>();
+        LakeBatchWriter driverRead = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(driverLake.toUri())), (table, partitions) -> { },
+                LakeBatchWriter.CommitHook.NONE, versions, batchId -> java.util.Optional.of(range), (batchId, asRange, schema) -> {
+                    asked.add(asRange);
+                    return java.util.Optional.of(messages);
+                });
+
+        LakeBatchWriter.BatchOutcome bySpark = sparkRead.write(batch, 4, QUERY);
+        // the batch's own rows are not read: an empty batch of the same schema gives the same files
+        LakeBatchWriter.BatchOutcome byDriver = driverRead.write(KafkaRows.of(spark, List.of()), 4, QUERY);
+
+        assertThat(asked).containsExactly(range);
+        assertThat(byDriver.rows()).isEqualTo(bySpark.rows());
+        assertThat(filesUnder(driverLake)).isNotEmpty().isEqualTo(filesUnder(sparkLake));
         for (LakeTable table : LakeTable.values()) {
             if (bySpark.rows(table) == 0) {
                 continue;
