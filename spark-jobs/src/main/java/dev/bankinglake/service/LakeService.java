@@ -267,8 +267,13 @@ public final class LakeService {
                 // on-demand jobs run in their own pool: ingestion keeps its share while they run
                 .config("spark.scheduler.mode", "FAIR")
                 .config("spark.sql.streaming.stopTimeout", String.valueOf(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS)))
-                // cuts the ~400 ms stall per checkpoint file on a single-DataNode HDFS
-                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
+                // Closing an HDFS file waits until the DataNode has reported its last block, asking
+                // the NameNode again after this delay, doubled at each retry. The 400 ms default
+                // cost ~400 ms per small file on a single-DataNode HDFS; four small files (offset
+                // log, table, lineage row, commit log) make a 1-row batch. 5 ms and 10 retries
+                // wait up to 5.1 s in all (20 ms and the default 5 retries: 620 ms).
+                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
+                .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.retries", "10");
     }
 
     /** The Kafka client settings of the ingest query's source, shared by the driver's reads of small batches. */
