@@ -76,7 +76,8 @@ class DriverKafkaReaderIT {
         Dataset<Row> batch = spark.read().format("kafka")
                 .option("kafka.bootstrap.servers", stack.kafkaBootstrap())
                 .option("subscribe", range.topic())
-                .option("startingOffsets", offsetsJson(range.topic(), range.start()))
+                // Spark wants a start for every partition of the topic; the range starts a missing one at 0
+                .option("startingOffsets", offsetsJson(range.topic(), startOfEveryPartition(range)))
                 .option("endingOffsets", offsetsJson(range.topic(), range.end()))
                 .option("includeHeaders", Boolean.toString(headers))
                 .load();
@@ -87,6 +88,12 @@ class DriverKafkaReaderIT {
         }
         rows.sort(java.util.Comparator.comparingInt((InternalRow row) -> row.getInt(3)).thenComparingLong(row -> row.getLong(4)));
         return rows;
+    }
+
+    private static Map<Integer, Long> startOfEveryPartition(KafkaRange range) {
+        Map<Integer, Long> start = new java.util.TreeMap<>();
+        range.end().keySet().forEach(partition -> start.put(partition, range.start(partition)));
+        return start;
     }
 
     private static List<InternalRow> unsafe(List<InternalRow> rows, org.apache.spark.sql.types.StructType schema) {
