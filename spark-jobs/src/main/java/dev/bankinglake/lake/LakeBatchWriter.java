@@ -214,9 +214,6 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = messages.isPresent()
                 ? SmallBatchFiles.rowsPerTable(messages.get(), flattening.get())
                 : SmallBatchFiles.rowsPerTable(batch, schemaVersions, flattening);
-        if (messages.isPresent()) {
-            InputRows.count(batch.sparkSession(), queryId, messages.get().size());
-        }
         Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
         perTable.forEach((table, tableRows) -> rows.put(table, (long) tableRows.size()));
         Duration parsed = Duration.ofNanos(System.nanoTime() - started);
