@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Rows shaped like Spark's Kafka source, so transformations are tested without a broker. */
@@ -17,14 +16,8 @@ final class KafkaRows {
     static final String TOPIC = "events-test";
     static final Instant KAFKA_TIME = Instant.parse("2026-11-21T00:00:01.500Z");
 
-    static final StructType SCHEMA = new StructType()
-            .add("key", DataTypes.BinaryType)
-            .add("value", DataTypes.BinaryType)
-            .add("topic", DataTypes.StringType)
-            .add("partition", DataTypes.IntegerType)
-            .add("offset", DataTypes.LongType)
-            .add("timestamp", DataTypes.TimestampType)
-            .add("timestampType", DataTypes.IntegerType);
+    /** The Kafka source's columns, as the driver-side reader builds them (DriverKafkaReaderTest checks them against Spark's). */
+    static final StructType SCHEMA = DriverKafkaReader.SCHEMA;
 
     private KafkaRows() {
     }
