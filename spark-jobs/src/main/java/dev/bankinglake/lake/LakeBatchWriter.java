@@ -119,6 +119,8 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     private final transient MessageReader messageReader;
     // planned at the first small batch, used by every later one (batches run one at a time)
     private transient java.util.Optional<SmallBatchFiles.Flattening> flattening;
+    // prepared at the first large batch of a session
+    private transient OnePassBatchFiles onePass;
     private final transient Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
     private final transient ReentrantLock batchLock = new ReentrantLock();
 
@@ -188,6 +190,12 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         if (range.isPresent() && range.get().messages() <= SMALL_BATCH_MESSAGES) {
             return writeSmall(batch, batchId, queryId, range.get()).withRangeDuration(rangeDuration);
         }
+        if (flattening == null) {
+            flattening = SmallBatchFiles.Flattening.plan(batch.sparkSession(), batch.schema(), schemaVersions);
+        }
+        if (flattening.isPresent()) {
+            return writeOnePass(batch, batchId, queryId).withRangeDuration(rangeDuration);
+        }
         long started = System.nanoTime();
         Dataset<Row> validated = EventValidation.validate(batch, schemaVersions).persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -200,6 +208,33 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         finally {
             validated.unpersist(false);
         }
+    }
+
+    /** A large batch: one Spark job stages every table's files (see {@link OnePassBatchFiles}), then the driver commits them. */
+    private BatchOutcome writeOnePass(Dataset<Row> batch, long batchId, String queryId) throws Exception {
+        long started = System.nanoTime();
+        if (onePass == null || !onePass.plannedFor(batch.sparkSession(), batch.schema())) {
+            onePass = OnePassBatchFiles.prepare(batch.sparkSession(), batch.schema(), flattening.get());
+        }
+        Map<LakeTable, Path> staging = new EnumMap<>(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            staging.put(table, committer.prepareStaging(table, batchId));
+        }
+        List<OnePassBatchFiles.StagedFile> files = onePass.write(batch, staging);
+        Map<LakeTable, Long> rows = OnePassBatchFiles.rowsPerTable(files);
+        Map<LakeTable, Map<String, List<Path>>> staged = new EnumMap<>(LakeTable.class);
+        for (OnePassBatchFiles.StagedFile file : files) {
+            staged.computeIfAbsent(file.table(), table -> new java.util.TreeMap<>())
+                    .computeIfAbsent(file.partition(), partition -> new java.util.ArrayList<>()).add(new Path(file.path()));
+        }
+        // the job read, parsed, validated and staged the rows: what follows is the commit
+        Duration stagedDuration = Duration.ofNanos(System.nanoTime() - started);
+        Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId, table -> {
+            BatchFileCommitter.Committed tableCommitted = committer.commitStaged(table, batchId, queryId, staged.get(table));
+            registration.partitionsCommitted(table, tableCommitted.partitions());
+            return tableCommitted;
+        });
+        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), stagedDuration, committed);
     }
 
     /** A small batch: one Kafka read, then every table's files from the driver (see {@link SmallBatchFiles}). */

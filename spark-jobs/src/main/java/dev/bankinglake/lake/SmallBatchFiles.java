@@ -60,11 +60,18 @@ public final class SmallBatchFiles {
      * Built from the physical plan of the same expressions over an empty relation with the Kafka
      * source's schema; empty when that plan is not the chain of projections it is expected to be.
      */
-    public static final class Flattening {
-        private final List<UnsafeProjection> steps;
+    public static final class Flattening implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
 
-        private Flattening(List<UnsafeProjection> steps) {
-            this.steps = List.copyOf(steps);
+        // the plan's expressions and their inputs travel to executors; each JVM compiles its own projections
+        private final List<scala.collection.immutable.Seq<Expression>> expressions;
+        private final List<scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Attribute>> inputs;
+        private transient List<UnsafeProjection> steps;
+
+        private Flattening(List<scala.collection.immutable.Seq<Expression>> expressions,
+                List<scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Attribute>> inputs) {
+            this.expressions = List.copyOf(expressions);
+            this.inputs = List.copyOf(inputs);
         }
 
         public static java.util.Optional<Flattening> plan(SparkSession spark, StructType kafkaSchema, Set<Integer> schemaVersions) {
@@ -79,24 +86,47 @@ public final class SmallBatchFiles {
             if (projects.isEmpty() || !plan.children().isEmpty()) {
                 return java.util.Optional.empty();
             }
-            List<UnsafeProjection> steps = new ArrayList<>();
+            List<scala.collection.immutable.Seq<Expression>> expressions = new ArrayList<>();
+            List<scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Attribute>> inputs = new ArrayList<>();
             for (ProjectExec project : projects) {
                 @SuppressWarnings("unchecked")
-                scala.collection.immutable.Seq<Expression> expressions = (scala.collection.immutable.Seq<Expression>) (scala.collection.immutable.Seq<?>) project.projectList();
-                UnsafeProjection step = UnsafeProjection$.MODULE$.create(expressions, project.child().output());
-                step.initialize(0);
-                steps.add(step);
+                scala.collection.immutable.Seq<Expression> projectList = (scala.collection.immutable.Seq<Expression>) (scala.collection.immutable.Seq<?>) project.projectList();
+                expressions.add(projectList);
+                inputs.add(project.child().output());
             }
-            return java.util.Optional.of(new Flattening(steps));
+            Flattening flattening = new Flattening(expressions, inputs);
+            flattening.compiled();
+            return java.util.Optional.of(flattening);
+        }
+
+        private List<UnsafeProjection> compiled() {
+            if (steps == null) {
+                List<UnsafeProjection> compiled = new ArrayList<>();
+                for (int index = 0; index < expressions.size(); index++) {
+                    UnsafeProjection step = UnsafeProjection$.MODULE$.create(expressions.get(index), inputs.get(index));
+                    step.initialize(0);
+                    compiled.add(step);
+                }
+                steps = List.copyOf(compiled);
+            }
+            return steps;
         }
 
         /** The flattened row of one Kafka row (the source's columns, in its order). */
         InternalRow apply(InternalRow kafkaRow) {
+            return project(kafkaRow).copy();
+        }
+
+        /**
+         * As {@link #apply}, into a buffer that the next call reuses: the caller is done with the row
+         * (and every value read from it) before it projects the next one. One thread per instance.
+         */
+        InternalRow project(InternalRow kafkaRow) {
             InternalRow row = kafkaRow;
-            for (UnsafeProjection step : steps) {
+            for (UnsafeProjection step : compiled()) {
                 row = step.apply(row);
             }
-            return row.copy();
+            return row;
         }
     }
 
@@ -159,12 +189,7 @@ public final class SmallBatchFiles {
         Map<String, List<InternalRow>> byPartition = new TreeMap<>();
         for (InternalRow row : rows) {
             String partition = row.isNullAt(partitionIndex) ? NULL_PARTITION : row.getUTF8String(partitionIndex).toString();
-            Object[] values = new Object[partitionIndex];
-            for (int index = 0; index < partitionIndex; index++) {
-                DataType type = dataSchema.fields()[index].dataType();
-                values[index] = row.isNullAt(index) ? null : row.get(index, type);
-            }
-            byPartition.computeIfAbsent(partition, key -> new ArrayList<>()).add(new GenericInternalRow(values));
+            byPartition.computeIfAbsent(partition, key -> new ArrayList<>()).add(dataRow(row, dataSchema));
         }
         Job job = Job.getInstance(new Configuration(spark.sparkContext().hadoopConfiguration()));
         // Spark's own preparation of a Parquet write: codec, legacy format, timestamp type and metadata from the session
@@ -183,6 +208,17 @@ public final class SmallBatchFiles {
             }
         }
         return byPartition.keySet();
+    }
+
+    /** A table's row as its files hold it: its columns without the trailing partition column. */
+    static InternalRow dataRow(InternalRow row, StructType dataSchema) {
+        int columns = dataSchema.fields().length;
+        Object[] values = new Object[columns];
+        for (int index = 0; index < columns; index++) {
+            DataType type = dataSchema.fields()[index].dataType();
+            values[index] = row.isNullAt(index) ? null : row.get(index, type);
+        }
+        return new GenericInternalRow(values);
     }
 
     /** The table's columns as its files hold them: every column but the partition column. */

@@ -97,6 +97,73 @@ class LakeBatchWriterTest {
         assertThat(registration.partitions.get(LakeTable.REJECTED_EVENTS)).containsExactly("2026-11-21");
     }
 
+    /** Kafka rows of two partitions, one Spark partition each, in the given order of Kafka partitions. */
+    private static Dataset<Row> twoPartitions(List<String> values, int... order) {
+        List<Row> rows = new ArrayList<>();
+        for (int partition : order) {
+            for (int index = partition; index < values.size(); index += 2) {
+                rows.add(org.apache.spark.sql.RowFactory.create(null, values.get(index).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        KafkaRows.TOPIC, partition, (long) index / 2, java.sql.Timestamp.from(KafkaRows.KAFKA_TIME), 0));
+            }
+        }
+        org.apache.spark.api.java.JavaSparkContext context = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(context.parallelize(rows, 2), KafkaRows.SCHEMA);
+    }
+
+    @Test
+    void aLargeBatchInOneJobGivesSparksOwnWriteAndAReplayInAnotherTaskOrderCompletesItExactly() throws Exception {
+        SampleEvents samples = new SampleEvents(31);
+        List<String> values = new ArrayList<>();
+        Instant[] days = {Instant.parse("2026-11-20T23:59:59.999Z"), Instant.parse("2026-11-21T00:00:00.000Z")};
+        for (int index = 0; index < 60; index++) {
+            values.add(SampleEvents.toJson(samples.event(samples.nextType(), days[(index / 2) % 2])));
+        }
+        values.set(7, "garbage");
+        values.set(10, "{\"event_type\": \"make_deposit\", \"amount\": \"lots\"}");
+        Dataset<Row> batch = twoPartitions(values, 0, 1);
+        FileSystem fileSystem = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+        RecordedRegistration registration = new RecordedRegistration();
+        LakeBatchWriter writer = new LakeBatchWriter(new BatchFileCommitter(fileSystem, new Path(lake.resolve("lake").toUri())), registration);
+
+        LakeBatchWriter.BatchOutcome first = writer.write(batch, 3, QUERY);
+        List<String> files = filesUnder(lake.resolve("lake"));
+        // as if the first attempt stopped half-way through its commit: the second files are not there
+        List<String> second = files.stream().filter(file -> file.endsWith("-00001.snappy.parquet")).toList();
+        for (String file : second) {
+            Files.delete(lake.resolve("lake").resolve(file));
+        }
+        LakeBatchWriter.BatchOutcome replay = writer.write(twoPartitions(values, 1, 0), 3, QUERY);
+
+        assertThat(first.rows().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(values.size());
+        assertThat(first.rows(LakeTable.REJECTED_EVENTS)).isEqualTo(2);
+        // one file per table, day and Kafka partition, numbered in the order of the Kafka partitions
+        assertThat(files).isNotEmpty().allMatch(file -> file.matches("[a-z_]+/dt=2026-11-2[01]/batch-0000000000000000003-" + QUERY + "-0000[01]\\.snappy\\.parquet"));
+        assertThat(second).isNotEmpty();
+        assertThat(filesUnder(lake.resolve("lake"))).isEqualTo(files);
+        assertThat(replay.filesRenamed()).isEqualTo(second.size());
+        assertThat(replay.filesAlreadyPresent()).isEqualTo(first.filesRenamed() - second.size());
+        assertThat(filesUnder(lake.resolve("lake/_staging"))).isEmpty();
+
+        Dataset<Row> validated = EventValidation.validate(batch);
+        for (LakeTable table : LakeTable.values()) {
+            if (first.rows(table) == 0) {
+                continue;
+            }
+            java.nio.file.Path reference = lake.resolve("spark").resolve(table.tableName());
+            TableRows.rowsFor(validated, table).coalesce(1).write().partitionBy(LakeTable.PARTITION_COLUMN.name()).parquet(reference.toString());
+            List<String> expected = spark.read().parquet(reference.toString()).collectAsList().stream().map(Row::toString).sorted().toList();
+            List<String> actual = spark.read().parquet(lake.resolve("lake").resolve(table.tableName()).toString()).collectAsList().stream()
+                    .map(Row::toString).sorted().toList();
+            assertThat(actual).as("rows of %s", table.tableName()).hasSize((int) first.rows(table)).isEqualTo(expected);
+            java.nio.file.Path sparkFile = lake.resolve("spark").resolve(filesUnder(reference).stream()
+                    .filter(name -> name.endsWith(".parquet")).findFirst().map(name -> table.tableName() + "/" + name).orElseThrow());
+            java.nio.file.Path lakeFile = lake.resolve("lake").resolve(files.stream().filter(name -> name.startsWith(table.tableName() + "/")).findFirst().orElseThrow());
+            assertThat(footer(lakeFile).getSchema()).as("schema of %s", table.tableName()).isEqualTo(footer(sparkFile).getSchema());
+            assertThat(footer(lakeFile).getKeyValueMetaData()).as("metadata of %s", table.tableName()).isEqualTo(footer(sparkFile).getKeyValueMetaData());
+        }
+        assertThat(registration.partitions.get(LakeTable.ASSET_PRICES)).containsExactly("2026-11-20", "2026-11-21");
+    }
+
     @Test
     void aSmallBatchWrittenFromTheDriverGivesTheSameFilesAsTheSparkWrite() throws Exception {
         SampleEvents samples = new SampleEvents(23);
