@@ -7,8 +7,22 @@ public final class LakeSession {
     private LakeSession() {
     }
 
+    /**
+     * Columns that hold a different value in nearly every row (the raw message, the event id, the
+     * sentence with its amounts): Parquet's dictionary for them fills up and is dropped in every
+     * file after costing a hash look-up and compare per value, so they are written plain from the start.
+     */
+    static final java.util.List<String> UNIQUE_TEXT_COLUMNS = java.util.List.of(
+            dev.bankinglake.contract.LakeTable.RAW_EVENT.name(),
+            dev.bankinglake.contract.LakeTable.RAW_VALUE.name(),
+            dev.bankinglake.contract.EventField.EVENT_ID.jsonName(),
+            dev.bankinglake.contract.EventField.DESCRIPTION.jsonName());
+
     /** Settings that decide what the Parquet files look like and how messages are parsed. */
     public static SparkSession.Builder withLakeSettings(SparkSession.Builder builder) {
+        for (String column : UNIQUE_TEXT_COLUMNS) {
+            builder = builder.config("spark.hadoop.parquet.enable.dictionary#" + column, "false");
+        }
         return builder
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.parquet.compression.codec", "snappy")

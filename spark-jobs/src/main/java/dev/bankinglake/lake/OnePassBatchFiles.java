@@ -171,11 +171,12 @@ public final class OnePassBatchFiles {
                                 message.getLong(offsetOrdinal), attempt);
                     }
                     InternalRow flat = flattening.project(message);
-                    LakeTable table = tableOf(flat.getUTF8String(0), tables, tableNames);
+                    LakeTable table = tableOf(flat.getUTF8String(SmallBatchFiles.TABLE_NAME), tables, tableNames);
                     TableOutput output = tableOutputs.get(table.ordinal());
-                    int columns = output.dataSchema().fields().length;
-                    InternalRow tableRow = flat.getStruct(table.ordinal() + 1, columns + 1);
-                    String partition = tableRow.isNullAt(columns) ? SmallBatchFiles.NULL_PARTITION : tableRow.getUTF8String(columns).toString();
+                    // exactly the table's columns, as its files hold them
+                    InternalRow tableRow = flat.getStruct(SmallBatchFiles.tableColumns(table), output.dataSchema().fields().length);
+                    String partition = flat.isNullAt(SmallBatchFiles.PARTITION) ? SmallBatchFiles.NULL_PARTITION
+                            : flat.getUTF8String(SmallBatchFiles.PARTITION).toString();
                     OpenFile file = open.get(table.ordinal() + "/" + partition);
                     if (file == null) {
                         if (contexts[table.ordinal()] == null) {
@@ -187,7 +188,7 @@ public final class OnePassBatchFiles {
                                 output.factory().newInstance(path.toString(), output.dataSchema(), contexts[table.ordinal()]));
                         open.put(table.ordinal() + "/" + partition, file);
                     }
-                    file.writer().write(SmallBatchFiles.dataRow(tableRow, output.dataSchema()));
+                    file.writer().write(tableRow);
                     file.rows++;
                 }
                 List<StagedFile> staged = new ArrayList<>();

@@ -1,7 +1,9 @@
 package dev.bankinglake.lake;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import dev.bankinglake.contract.LakeTable;
 import java.io.IOException;
@@ -130,13 +132,36 @@ public final class SmallBatchFiles {
         }
     }
 
-    /** The table's name, then each table's columns as a struct: one plan for all tables. */
+    /** Position of the table's name in a flattened row. */
+    static final int TABLE_NAME = 0;
+    /** Position of the partition value (null when its time is unknown). */
+    static final int PARTITION = 1;
+
+    /** Position of {@code table}'s columns, a struct that is null unless the row goes to that table. */
+    static int tableColumns(LakeTable table) {
+        return 2 + table.ordinal();
+    }
+
+    /**
+     * The table's name, the partition value, then each table's columns as a struct, computed only
+     * for the table the row goes to: one plan for all tables, and each row pays for its own table's
+     * columns alone.
+     */
     private static Dataset<Row> flattened(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
         List<Column> columns = new ArrayList<>();
-        columns.add(col(EventValidation.LAKE_TABLE));
-        for (LakeTable table : LakeTable.values()) {
-            columns.add(struct(TableRows.columnsFor(table).toArray(Column[]::new)).as(table.tableName()));
+        Column table = col(EventValidation.LAKE_TABLE);
+        columns.add(table);
+        Column partition = null;
+        List<Column> structs = new ArrayList<>();
+        for (LakeTable lakeTable : LakeTable.values()) {
+            List<Column> tableColumns = TableRows.columnsFor(lakeTable);
+            Column routedHere = table.equalTo(lit(lakeTable.tableName()));
+            Column value = tableColumns.get(tableColumns.size() - 1);
+            partition = partition == null ? when(routedHere, value) : partition.when(routedHere, value);
+            structs.add(when(routedHere, struct(tableColumns.subList(0, tableColumns.size() - 1).toArray(Column[]::new))).as(lakeTable.tableName()));
         }
+        columns.add(partition.as(LakeTable.PARTITION_COLUMN.name()));
+        columns.addAll(structs);
         return EventValidation.validate(kafkaRows, schemaVersions).select(columns.toArray(Column[]::new));
     }
 
@@ -171,10 +196,18 @@ public final class SmallBatchFiles {
             result.put(table, new ArrayList<>());
         }
         for (InternalRow row : rows) {
-            String name = row.getUTF8String(0).toString();
+            String name = row.getUTF8String(TABLE_NAME).toString();
             LakeTable table = LakeTable.byTableName(name)
                     .orElseThrow(() -> new IllegalStateException("Routed to an unknown table: " + name));
-            result.get(table).add(row.getStruct(table.ordinal() + 1, table.columns().size() + 1).copy());
+            // the table's columns, then the partition value, as writeStaged takes them
+            StructType dataSchema = dataSchema(table);
+            InternalRow columns = row.getStruct(tableColumns(table), dataSchema.fields().length);
+            Object[] values = new Object[dataSchema.fields().length + 1];
+            for (int index = 0; index < dataSchema.fields().length; index++) {
+                values[index] = columns.isNullAt(index) ? null : columns.get(index, dataSchema.fields()[index].dataType());
+            }
+            values[values.length - 1] = row.isNullAt(PARTITION) ? null : row.getUTF8String(PARTITION).clone();
+            result.get(table).add(new GenericInternalRow(values).copy());
         }
         return result;
     }

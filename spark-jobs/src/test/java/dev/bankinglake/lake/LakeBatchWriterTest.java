@@ -162,6 +162,22 @@ class LakeBatchWriterTest {
             assertThat(footer(lakeFile).getKeyValueMetaData()).as("metadata of %s", table.tableName()).isEqualTo(footer(sparkFile).getKeyValueMetaData());
         }
         assertThat(registration.partitions.get(LakeTable.ASSET_PRICES)).containsExactly("2026-11-20", "2026-11-21");
+        // columns with a value per row are written plain; the others keep their dictionaries
+        java.nio.file.Path pricesFile = lake.resolve("lake").resolve(files.stream().filter(name -> name.startsWith("asset_prices/")).findFirst().orElseThrow());
+        assertThat(encodings(pricesFile, "raw_event")).doesNotContain(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY,
+                org.apache.parquet.column.Encoding.RLE_DICTIONARY);
+        assertThat(encodings(pricesFile, "event_id")).doesNotContain(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY,
+                org.apache.parquet.column.Encoding.RLE_DICTIONARY);
+        assertThat(encodings(pricesFile, "event_type")).containsAnyOf(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY,
+                org.apache.parquet.column.Encoding.RLE_DICTIONARY);
+    }
+
+    private static Set<org.apache.parquet.column.Encoding> encodings(java.nio.file.Path file, String column) throws IOException {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file.toUri()), spark.sparkContext().hadoopConfiguration()))) {
+            return reader.getFooter().getBlocks().get(0).getColumns().stream().filter(chunk -> chunk.getPath().toDotString().equals(column))
+                    .findFirst().orElseThrow(() -> new AssertionError("no column " + column + " in " + file)).getEncodings();
+        }
     }
 
     @Test
