@@ -109,7 +109,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     }
 
     /** Batches of at most this many messages are written from the driver ({@link SmallBatchFiles}). */
-    public static final long SMALL_BATCH_MESSAGES = 1_000;
+    public static final long SMALL_BATCH_MESSAGES = 10_000;
 
     private final transient BatchFileCommitter committer;
     private final transient PartitionRegistration registration;

@@ -65,19 +65,21 @@ public final class OnePassBatchFiles {
         private static final long serialVersionUID = 1L;
     }
 
-    private final SmallBatchFiles.Flattening flattening;
+    /** What every task needs, sent to each executor once rather than with every batch. */
+    private record TaskPlan(SmallBatchFiles.Flattening flattening, List<TableOutput> outputs) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
     private final StructType kafkaSchema;
-    // by table ordinal; sent to each executor once, not with every batch
-    private final Broadcast<List<TableOutput>> outputs;
+    // one instance per executor: its threads compile the flattening once each, not once per task
+    private final Broadcast<TaskPlan> plan;
 
     private final org.apache.spark.SparkContext context;
 
-    private OnePassBatchFiles(org.apache.spark.SparkContext context, SmallBatchFiles.Flattening flattening, StructType kafkaSchema,
-            Broadcast<List<TableOutput>> outputs) {
+    private OnePassBatchFiles(org.apache.spark.SparkContext context, StructType kafkaSchema, Broadcast<TaskPlan> plan) {
         this.context = context;
-        this.flattening = flattening;
         this.kafkaSchema = kafkaSchema;
-        this.outputs = outputs;
+        this.plan = plan;
     }
 
     /** Prepares every table's Parquet write once, as Spark's own write would for each batch. */
@@ -93,7 +95,7 @@ public final class OnePassBatchFiles {
             outputs.add(new TableOutput(factory, dataSchema, new SerializableConfiguration(job.getConfiguration())));
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return new OnePassBatchFiles(spark.sparkContext(), flattening, kafkaSchema, context.broadcast(List.copyOf(outputs)));
+        return new OnePassBatchFiles(spark.sparkContext(), kafkaSchema, context.broadcast(new TaskPlan(flattening, List.copyOf(outputs))));
     }
 
     /** Whether this was prepared in {@code spark}'s context for batches of {@code schema}: a restarted session needs a new one. */
@@ -115,7 +117,7 @@ public final class OnePassBatchFiles {
         for (LakeTable table : LakeTable.values()) {
             folders.add(requireNonNull(staging.get(table), "no staging folder for " + table.tableName()).toString());
         }
-        TaskWrite task = new TaskWrite(flattening, outputs, folders, kafkaSchema.fieldIndex("partition"), kafkaSchema.fieldIndex("offset"));
+        TaskWrite task = new TaskWrite(plan, folders, kafkaSchema.fieldIndex("partition"), kafkaSchema.fieldIndex("offset"));
         return kafkaRows.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(task, false).collect();
     }
 
@@ -135,16 +137,13 @@ public final class OnePassBatchFiles {
     private static final class TaskWrite implements Function2<Integer, Iterator<InternalRow>, Iterator<StagedFile>> {
         private static final long serialVersionUID = 1L;
 
-        private final SmallBatchFiles.Flattening flattening;
-        private final Broadcast<List<TableOutput>> outputs;
+        private final Broadcast<TaskPlan> plan;
         private final List<String> stagingFolders;
         private final int partitionOrdinal;
         private final int offsetOrdinal;
 
-        TaskWrite(SmallBatchFiles.Flattening flattening, Broadcast<List<TableOutput>> outputs, List<String> stagingFolders,
-                int partitionOrdinal, int offsetOrdinal) {
-            this.flattening = flattening;
-            this.outputs = outputs;
+        TaskWrite(Broadcast<TaskPlan> plan, List<String> stagingFolders, int partitionOrdinal, int offsetOrdinal) {
+            this.plan = plan;
             this.stagingFolders = List.copyOf(stagingFolders);
             this.partitionOrdinal = partitionOrdinal;
             this.offsetOrdinal = offsetOrdinal;
@@ -154,7 +153,8 @@ public final class OnePassBatchFiles {
         public Iterator<StagedFile> call(Integer index, Iterator<InternalRow> rows) throws Exception {
             TaskContext task = TaskContext.get();
             int attempt = task == null ? 0 : task.attemptNumber();
-            List<TableOutput> tableOutputs = outputs.value();
+            SmallBatchFiles.Flattening flattening = plan.value().flattening();
+            List<TableOutput> tableOutputs = plan.value().outputs();
             LakeTable[] tables = LakeTable.values();
             UTF8String[] tableNames = new UTF8String[tables.length];
             TaskAttemptContext[] contexts = new TaskAttemptContext[tables.length];

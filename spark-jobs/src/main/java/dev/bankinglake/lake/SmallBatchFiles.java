@@ -68,7 +68,9 @@ public final class SmallBatchFiles {
         // the plan's expressions and their inputs travel to executors; each JVM compiles its own projections
         private final List<scala.collection.immutable.Seq<Expression>> expressions;
         private final List<scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Attribute>> inputs;
-        private transient List<UnsafeProjection> steps;
+        // compiled once per thread that uses this instance (a projection is not thread-safe); an
+        // executor's tasks share one instance through a broadcast, so each of its threads compiles once
+        private transient volatile ThreadLocal<List<UnsafeProjection>> steps;
 
         private Flattening(List<scala.collection.immutable.Seq<Expression>> expressions,
                 List<scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Attribute>> inputs) {
@@ -102,16 +104,26 @@ public final class SmallBatchFiles {
         }
 
         private List<UnsafeProjection> compiled() {
-            if (steps == null) {
-                List<UnsafeProjection> compiled = new ArrayList<>();
-                for (int index = 0; index < expressions.size(); index++) {
-                    UnsafeProjection step = UnsafeProjection$.MODULE$.create(expressions.get(index), inputs.get(index));
-                    step.initialize(0);
-                    compiled.add(step);
+            ThreadLocal<List<UnsafeProjection>> perThread = steps;
+            if (perThread == null) {
+                synchronized (this) {
+                    if (steps == null) {
+                        steps = ThreadLocal.withInitial(this::compile);
+                    }
+                    perThread = steps;
                 }
-                steps = List.copyOf(compiled);
             }
-            return steps;
+            return perThread.get();
+        }
+
+        private List<UnsafeProjection> compile() {
+            List<UnsafeProjection> compiled = new ArrayList<>();
+            for (int index = 0; index < expressions.size(); index++) {
+                UnsafeProjection step = UnsafeProjection$.MODULE$.create(expressions.get(index), inputs.get(index));
+                step.initialize(0);
+                compiled.add(step);
+            }
+            return List.copyOf(compiled);
         }
 
         /** The flattened row of one Kafka row (the source's columns, in its order). */
@@ -120,8 +132,8 @@ public final class SmallBatchFiles {
         }
 
         /**
-         * As {@link #apply}, into a buffer that the next call reuses: the caller is done with the row
-         * (and every value read from it) before it projects the next one. One thread per instance.
+         * As {@link #apply}, into a buffer that the same thread's next call reuses: the caller is done
+         * with the row (and every value read from it) before it projects the next one.
          */
         InternalRow project(InternalRow kafkaRow) {
             InternalRow row = kafkaRow;
