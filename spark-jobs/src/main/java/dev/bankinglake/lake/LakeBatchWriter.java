@@ -117,7 +117,7 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
     private final transient java.util.Set<Integer> schemaVersions;
     private final transient BatchRange batchRange;
     private final transient MessageReader messageReader;
-    // planned at the first small batch, used by every later one (batches run one at a time)
+    // planned at the first batch, used by every later one (batches run one at a time)
     private transient java.util.Optional<SmallBatchFiles.Flattening> flattening;
     // prepared at the first large batch of a session
     private transient OnePassBatchFiles onePass;
