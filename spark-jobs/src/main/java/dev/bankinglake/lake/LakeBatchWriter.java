@@ -246,11 +246,10 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         // the same offsets give the same records either way: the driver's read hands back a record for every offset, or nothing
         java.util.Optional<List<org.apache.spark.sql.catalyst.InternalRow>> messages = flattening.isPresent()
                 ? messageReader.read(batchId, range, batch.schema()) : java.util.Optional.empty();
-        Map<LakeTable, List<org.apache.spark.sql.catalyst.InternalRow>> perTable = messages.isPresent()
+        Map<LakeTable, Map<String, List<org.apache.spark.sql.catalyst.InternalRow>>> perTable = messages.isPresent()
                 ? SmallBatchFiles.rowsPerTable(messages.get(), flattening.get())
                 : SmallBatchFiles.rowsPerTable(batch, schemaVersions, flattening);
-        Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
-        perTable.forEach((table, tableRows) -> rows.put(table, (long) tableRows.size()));
+        Map<LakeTable, Long> rows = SmallBatchFiles.counts(perTable);
         Duration parsed = Duration.ofNanos(System.nanoTime() - started);
         Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId, table -> {
             long tableStarted = System.nanoTime();

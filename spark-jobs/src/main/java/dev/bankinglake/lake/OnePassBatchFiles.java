@@ -70,10 +70,11 @@ public final class OnePassBatchFiles {
         private static final long serialVersionUID = 1L;
     }
 
+    private static final UTF8String NULL_PARTITION = UTF8String.fromString(SmallBatchFiles.NULL_PARTITION);
+
     private final StructType kafkaSchema;
     // one instance per executor: its threads compile the flattening once each, not once per task
     private final Broadcast<TaskPlan> plan;
-
     private final org.apache.spark.SparkContext context;
 
     private OnePassBatchFiles(org.apache.spark.SparkContext context, StructType kafkaSchema, Broadcast<TaskPlan> plan) {
@@ -161,7 +162,11 @@ public final class OnePassBatchFiles {
             for (LakeTable table : tables) {
                 tableNames[table.ordinal()] = UTF8String.fromString(table.tableName());
             }
-            Map<String, OpenFile> open = new LinkedHashMap<>();
+            // per table ordinal, the open file of each partition value
+            List<Map<UTF8String, OpenFile>> open = new ArrayList<>();
+            for (int ordinal = 0; ordinal < tables.length; ordinal++) {
+                open.add(new LinkedHashMap<>());
+            }
             String fileName = null;
             try {
                 while (rows.hasNext()) {
@@ -175,10 +180,10 @@ public final class OnePassBatchFiles {
                     TableOutput output = tableOutputs.get(table.ordinal());
                     // exactly the table's columns, as its files hold them
                     InternalRow tableRow = flat.getStruct(SmallBatchFiles.tableColumns(table), output.dataSchema().fields().length);
-                    String partition = flat.isNullAt(SmallBatchFiles.PARTITION) ? SmallBatchFiles.NULL_PARTITION
-                            : flat.getUTF8String(SmallBatchFiles.PARTITION).toString();
-                    OpenFile file = open.get(table.ordinal() + "/" + partition);
+                    UTF8String partitionValue = flat.isNullAt(SmallBatchFiles.PARTITION) ? NULL_PARTITION : flat.getUTF8String(SmallBatchFiles.PARTITION);
+                    OpenFile file = open.get(table.ordinal()).get(partitionValue);
                     if (file == null) {
+                        String partition = partitionValue.toString();
                         if (contexts[table.ordinal()] == null) {
                             // a copy per task: tasks of one executor share the broadcast settings
                             contexts[table.ordinal()] = new TaskAttemptContextImpl(new JobConf(output.configuration().value()), new TaskAttemptID());
@@ -186,27 +191,32 @@ public final class OnePassBatchFiles {
                         Path path = BatchFileCommitter.stagedFile(new Path(stagingFolders.get(table.ordinal())), partition, fileName);
                         file = new OpenFile(table, partition, path.toString(),
                                 output.factory().newInstance(path.toString(), output.dataSchema(), contexts[table.ordinal()]));
-                        open.put(table.ordinal() + "/" + partition, file);
+                        // the key outlives the row's buffer
+                        open.get(table.ordinal()).put(partitionValue.clone(), file);
                     }
                     file.writer().write(tableRow);
                     file.rows++;
                 }
                 List<StagedFile> staged = new ArrayList<>();
-                for (OpenFile file : open.values()) {
-                    file.writer().close();
-                    staged.add(new StagedFile(file.table(), file.partition(), file.path(), file.rows));
+                for (Map<UTF8String, OpenFile> files : open) {
+                    for (OpenFile file : files.values()) {
+                        file.writer().close();
+                        staged.add(new StagedFile(file.table(), file.partition(), file.path(), file.rows));
+                    }
+                    files.clear();
                 }
-                open.clear();
                 return staged.iterator();
             }
             finally {
                 // a failed task leaves its attempt's files in staging: never committed, removed with it
-                for (OpenFile file : open.values()) {
-                    try {
-                        file.writer().close();
-                    }
-                    catch (Exception ignored) {
-                        // the task is failing already; its own error is the one to report
+                for (Map<UTF8String, OpenFile> files : open) {
+                    for (OpenFile file : files.values()) {
+                        try {
+                            file.writer().close();
+                        }
+                        catch (Exception ignored) {
+                            // the task is failing already; its own error is the one to report
+                        }
                     }
                 }
             }

@@ -26,7 +26,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
 import org.apache.spark.sql.execution.ProjectExec;
@@ -34,7 +33,6 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -126,14 +124,10 @@ public final class SmallBatchFiles {
             return List.copyOf(compiled);
         }
 
-        /** The flattened row of one Kafka row (the source's columns, in its order). */
-        InternalRow apply(InternalRow kafkaRow) {
-            return project(kafkaRow).copy();
-        }
-
         /**
-         * As {@link #apply}, into a buffer that the same thread's next call reuses: the caller is done
-         * with the row (and every value read from it) before it projects the next one.
+         * The flattened row of one Kafka row (the source's columns, in its order), in a buffer that
+         * the same thread's next call reuses: the caller is done with the row (and every value read
+         * from it) before it projects the next one.
          */
         InternalRow project(InternalRow kafkaRow) {
             InternalRow row = kafkaRow;
@@ -178,69 +172,72 @@ public final class SmallBatchFiles {
     }
 
     /**
-     * Reads the batch's messages and returns every table's rows (its columns, then {@code dt}),
-     * routed and flattened as {@link EventValidation} and {@link TableRows} do for a large batch:
-     * by {@code flattening}, or, without one, by planning the same expressions on a local copy.
+     * Reads the batch's messages and returns every table's rows by partition value (rows of exactly
+     * the table's columns), routed and flattened as {@link EventValidation} and {@link TableRows}
+     * do for a large batch: by {@code flattening}, or, without one, by planning the same
+     * expressions on a local copy.
      */
-    public static Map<LakeTable, List<InternalRow>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions,
+    public static Map<LakeTable, Map<String, List<InternalRow>>> rowsPerTable(Dataset<Row> kafkaRows, Set<Integer> schemaVersions,
             java.util.Optional<Flattening> flattening) {
         if (flattening.isPresent()) {
             return rowsPerTable(java.util.Arrays.asList(kafkaRows.queryExecution().executedPlan().executeCollect()), flattening.get());
         }
         SparkSession spark = kafkaRows.sparkSession();
         List<Row> messages = kafkaRows.collectAsList();
-        return routed(flattened(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions).queryExecution().executedPlan().executeCollect());
-    }
-
-    /** Every table's rows of messages already read (rows of the Kafka source's schema), by {@code flattening}. */
-    public static Map<LakeTable, List<InternalRow>> rowsPerTable(List<InternalRow> messages, Flattening flattening) {
-        InternalRow[] rows = new InternalRow[messages.size()];
-        for (int index = 0; index < rows.length; index++) {
-            rows[index] = flattening.apply(messages.get(index));
-        }
-        return routed(rows);
-    }
-
-    private static Map<LakeTable, List<InternalRow>> routed(InternalRow[] rows) {
-        LakeTable[] tables = LakeTable.values();
-        Map<LakeTable, List<InternalRow>> result = new EnumMap<>(LakeTable.class);
-        for (LakeTable table : tables) {
-            result.put(table, new ArrayList<>());
-        }
-        for (InternalRow row : rows) {
-            String name = row.getUTF8String(TABLE_NAME).toString();
-            LakeTable table = LakeTable.byTableName(name)
-                    .orElseThrow(() -> new IllegalStateException("Routed to an unknown table: " + name));
-            // the table's columns, then the partition value, as writeStaged takes them
-            StructType dataSchema = dataSchema(table);
-            InternalRow columns = row.getStruct(tableColumns(table), dataSchema.fields().length);
-            Object[] values = new Object[dataSchema.fields().length + 1];
-            for (int index = 0; index < dataSchema.fields().length; index++) {
-                values[index] = columns.isNullAt(index) ? null : columns.get(index, dataSchema.fields()[index].dataType());
-            }
-            values[values.length - 1] = row.isNullAt(PARTITION) ? null : row.getUTF8String(PARTITION).clone();
-            result.get(table).add(new GenericInternalRow(values).copy());
+        Map<LakeTable, Map<String, List<InternalRow>>> result = emptyTables();
+        for (InternalRow flat : flattened(spark.createDataFrame(messages, kafkaRows.schema()), schemaVersions).queryExecution().executedPlan().executeCollect()) {
+            route(flat, result);
         }
         return result;
     }
 
-    /**
-     * Writes {@code rows} (as {@link #rowsPerTable} returns them) under {@code staging}, one
-     * {@code dt=...} folder per partition value holding one file; returns the partition values.
-     */
-    public static Set<String> writeStaged(SparkSession spark, LakeTable table, List<InternalRow> rows, Path staging) throws IOException {
-        StructType dataSchema = dataSchema(table);
-        int partitionIndex = dataSchema.fields().length;
-        Map<String, List<InternalRow>> byPartition = new TreeMap<>();
-        for (InternalRow row : rows) {
-            String partition = row.isNullAt(partitionIndex) ? NULL_PARTITION : row.getUTF8String(partitionIndex).toString();
-            byPartition.computeIfAbsent(partition, key -> new ArrayList<>()).add(dataRow(row, dataSchema));
+    /** Every table's rows of messages already read (rows of the Kafka source's schema), by {@code flattening}. */
+    public static Map<LakeTable, Map<String, List<InternalRow>>> rowsPerTable(List<InternalRow> messages, Flattening flattening) {
+        Map<LakeTable, Map<String, List<InternalRow>>> result = emptyTables();
+        for (InternalRow message : messages) {
+            route(flattening.project(message), result);
         }
+        return result;
+    }
+
+    private static Map<LakeTable, Map<String, List<InternalRow>>> emptyTables() {
+        Map<LakeTable, Map<String, List<InternalRow>>> result = new EnumMap<>(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            result.put(table, new TreeMap<>());
+        }
+        return result;
+    }
+
+    /** Adds a copy of the flattened row's table columns to its table and partition. */
+    private static void route(InternalRow flat, Map<LakeTable, Map<String, List<InternalRow>>> result) {
+        String name = flat.getUTF8String(TABLE_NAME).toString();
+        LakeTable table = LakeTable.byTableName(name)
+                .orElseThrow(() -> new IllegalStateException("Routed to an unknown table: " + name));
+        String partition = flat.isNullAt(PARTITION) ? NULL_PARTITION : flat.getUTF8String(PARTITION).toString();
+        InternalRow columns = flat.getStruct(tableColumns(table), table.columns().size()).copy();
+        result.get(table).computeIfAbsent(partition, key -> new ArrayList<>()).add(columns);
+    }
+
+    /** Rows per table of {@link #rowsPerTable}'s answer. */
+    public static Map<LakeTable, Long> counts(Map<LakeTable, Map<String, List<InternalRow>>> perTable) {
+        Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
+        perTable.forEach((table, partitions) -> rows.put(table, partitions.values().stream().mapToLong(List::size).sum()));
+        return rows;
+    }
+
+    /**
+     * Writes one table's rows (by partition value, as {@link #rowsPerTable} returns them) under
+     * {@code staging}, one {@code dt=...} folder per partition value holding one file; returns the
+     * partition values.
+     */
+    public static Set<String> writeStaged(SparkSession spark, LakeTable table, Map<String, List<InternalRow>> rowsByPartition, Path staging)
+            throws IOException {
+        StructType dataSchema = dataSchema(table);
         Job job = Job.getInstance(new Configuration(spark.sparkContext().hadoopConfiguration()));
         // Spark's own preparation of a Parquet write: codec, legacy format, timestamp type and metadata from the session
         OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scala.collection.immutable.Map$.MODULE$.<String, String>empty(), dataSchema);
         TaskAttemptContext context = new TaskAttemptContextImpl(job.getConfiguration(), new TaskAttemptID());
-        for (Map.Entry<String, List<InternalRow>> partition : byPartition.entrySet()) {
+        for (Map.Entry<String, List<InternalRow>> partition : rowsByPartition.entrySet()) {
             Path file = BatchFileCommitter.stagedFile(staging, partition.getKey(), STAGED_FILE);
             OutputWriter writer = factory.newInstance(file.toString(), dataSchema, context);
             try {
@@ -252,18 +249,7 @@ public final class SmallBatchFiles {
                 writer.close();
             }
         }
-        return byPartition.keySet();
-    }
-
-    /** A table's row as its files hold it: its columns without the trailing partition column. */
-    static InternalRow dataRow(InternalRow row, StructType dataSchema) {
-        int columns = dataSchema.fields().length;
-        Object[] values = new Object[columns];
-        for (int index = 0; index < columns; index++) {
-            DataType type = dataSchema.fields()[index].dataType();
-            values[index] = row.isNullAt(index) ? null : row.get(index, type);
-        }
-        return new GenericInternalRow(values);
+        return rowsByPartition.keySet();
     }
 
     /** The table's columns as its files hold them: every column but the partition column. */
