@@ -9,7 +9,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code compact} job of the router: for every partition in scope, finishes what earlier runs
  * left (a switch to confirm, retired folders past their grace) and compacts the closed ones whose
- * files are worth rewriting ({@link Compactor}). The lake service submits it by itself when the
+ * files are worth rewriting ({@link Compactor}); with {@code open_min_files}, it also merges the
+ * batch files of the days still open. The lake service submits it by itself when the
  * schedule finds work ({@link CompactionScheduler}); on demand it takes a table and a dt range
  * ({@link CompactionRequest}). Settings: {@link CompactionConfig}; the metastore and its database:
  * the service's own configuration.
@@ -48,14 +48,9 @@ public final class CompactJob implements LakeJob {
         try (MetastorePartitions metastore = new MetastorePartitions(service.metastoreUri(), service.hiveDatabase())) {
             Compactor compactor = new Compactor(context.spark(), layout, metastore, target, config.deleteGrace(), clock);
             for (TableDefinition table : request.tables()) {
-                for (String dt : layout.partitions(table)) {
-                    LocalDate day;
-                    try {
-                        day = LocalDate.parse(dt);
-                    }
-                    catch (DateTimeParseException e) {
-                        continue;
-                    }
+                for (Map.Entry<String, LocalDate> partition : layout.days(table).entrySet()) {
+                    String dt = partition.getKey();
+                    LocalDate day = partition.getValue();
                     if (!request.covers(day)) {
                         continue;
                     }
@@ -63,7 +58,10 @@ public final class CompactJob implements LakeJob {
                         throw new InterruptedException("compaction cancelled");
                     }
                     try {
-                        PartitionOutcome outcome = compactor.run(table, dt, request.compacts(day, clock.instant(), config.closeGrace()));
+                        Instant at = clock.instant();
+                        PartitionOutcome outcome = request.mergesOpen(day, at, config.closeGrace())
+                                ? compactor.merge(table, dt, request.openMinFiles().getAsInt())
+                                : compactor.run(table, dt, request.compacts(day, at, config.closeGrace()));
                         if (request.explicitRange() || outcome.action() != PartitionOutcome.Action.UP_TO_DATE || !outcome.steps().isEmpty()) {
                             outcomes.add(outcome);
                         }
@@ -88,6 +86,7 @@ public final class CompactJob implements LakeJob {
         result.put("delete_grace_ms", config.deleteGrace().toMillis());
         result.put("from_dt", request.from().map(LocalDate::toString).orElse(null));
         result.put("to_dt", request.to().map(LocalDate::toString).orElse(null));
+        result.put("open_min_files", request.openMinFiles().isPresent() ? request.openMinFiles().getAsInt() : null);
         result.put("details", outcomes.stream().map(PartitionOutcome::toJson).toList());
         return result;
     }

@@ -11,25 +11,32 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
  * The parameters of a {@code compact} run: {@code table} (default: every table), {@code from_dt} and
  * {@code to_dt} (default: every closed partition, as the schedule does; given, any days before
- * today), {@code target_file_size} (default: the service's setting).
+ * today), {@code target_file_size} (default: the service's setting), {@code open_min_files} (default: days still open are
+ * left alone; given, such a day's partition is merged once it holds that many batch files: its batch files are rewritten,
+ * the files of earlier compactions carried over).
  */
-public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate> from, Optional<LocalDate> to, OptionalLong targetFileSize) {
+public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate> from, Optional<LocalDate> to, OptionalLong targetFileSize,
+        OptionalInt openMinFiles) {
     public static final String TABLE = "table";
     public static final String FROM_DT = "from_dt";
     public static final String TO_DT = "to_dt";
     public static final String TARGET_FILE_SIZE = "target_file_size";
+    public static final String OPEN_MIN_FILES = "open_min_files";
+    private static final int MAX_OPEN_MIN_FILES = 100_000;
 
     public CompactionRequest {
         tables = List.copyOf(tables);
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         requireNonNull(targetFileSize, "targetFileSize is null");
+        requireNonNull(openMinFiles, "openMinFiles is null");
     }
 
     /** Parses and checks the parameters; refuses what it cannot run with a 400 that says why. */
@@ -60,14 +67,28 @@ public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate
         if (size != null && !size.isBlank()) {
             try {
                 long parsed = CompactionConfig.parseSize(size);
-                new CompactionConfig(false, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO, parsed);
+                new CompactionConfig(false, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO, parsed, 0, Duration.ofMinutes(1));
                 target = OptionalLong.of(parsed);
             }
             catch (IllegalArgumentException e) {
                 throw new JobRequestException(400, "Invalid parameter target_file_size: '" + size + "' (must be 1 MB to 16 GB, e.g. '128 MB')");
             }
         }
-        return new CompactionRequest(tables, from, to, target);
+        OptionalInt openMinFiles = OptionalInt.empty();
+        String minFiles = parameters.get(OPEN_MIN_FILES);
+        if (minFiles != null && !minFiles.isBlank()) {
+            try {
+                openMinFiles = OptionalInt.of(Integer.parseInt(minFiles.trim()));
+            }
+            catch (NumberFormatException e) {
+                openMinFiles = OptionalInt.of(-1);
+            }
+            if (openMinFiles.getAsInt() < 2 || openMinFiles.getAsInt() > MAX_OPEN_MIN_FILES) {
+                throw new JobRequestException(400, "Invalid parameter open_min_files: '" + minFiles + "' (must be a whole number, 2 to "
+                        + MAX_OPEN_MIN_FILES + ")");
+            }
+        }
+        return new CompactionRequest(tables, from, to, target, openMinFiles);
     }
 
     /** A range was asked for: its days are compacted whatever the schedule's grace says. */
@@ -86,6 +107,14 @@ public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate
             return false;
         }
         return explicitRange() ? ClosedPartitions.isPast(day, now) : ClosedPartitions.isClosed(day, now, closeGrace);
+    }
+
+    /**
+     * Whether the run merges the batch files of the day, a day the schedule does not compact yet
+     * (today, a day ahead, or yesterday within the close grace), when it asked for {@code open_min_files}.
+     */
+    public boolean mergesOpen(LocalDate day, Instant now, Duration closeGrace) {
+        return openMinFiles.isPresent() && covers(day) && !ClosedPartitions.isClosed(day, now, closeGrace) && !compacts(day, now, closeGrace);
     }
 
     private static Optional<LocalDate> day(Map<String, String> parameters, String name) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * The lake service's compaction schedule: every {@code COMPACTION_CHECK_INTERVAL} it looks at the
  * lake's folders (no Spark, no metastore) and, when a closed partition is worth compacting or an
  * earlier run left something to finish or delete, submits the {@code compact} job, which then shows
- * in {@code GET /jobs} like any run. One run at a time: an on-demand run in progress makes the
- * schedule wait for its next check.
+ * in {@code GET /jobs} like any run. Every {@code COMPACTION_OPEN_CHECK_INTERVAL} it counts the batch
+ * files of the days still open and, once a partition holds {@code COMPACTION_OPEN_FILES}, submits
+ * {@code compact} with {@code open_min_files}, which merges them: a query of today then opens a
+ * few files, not one per batch since midnight. One run at a time: an on-demand run in progress
+ * makes the schedule wait for its next check.
  */
 public final class CompactionScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
@@ -59,20 +61,40 @@ public final class CompactionScheduler implements AutoCloseable {
         CompactionScheduler scheduler = new CompactionScheduler(config, layout, request -> jobs.submit(request).id(), clock);
         long interval = config.checkInterval().toMillis();
         scheduler.executor.scheduleWithFixedDelay(scheduler::check, interval, interval, TimeUnit.MILLISECONDS);
-        LOG.info("Compaction: {} every {}, closed {} after midnight UTC, retired folders deleted {} after the switch, target {} bytes",
+        if (config.mergesOpenDays()) {
+            long openInterval = config.openCheckInterval().toMillis();
+            scheduler.executor.scheduleWithFixedDelay(scheduler::checkOpen, openInterval, openInterval, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Compaction: {} every {}, closed {} after midnight UTC, retired folders deleted {} after the switch, target {} bytes; {}",
                 config.scheduled() ? "closed partitions compacted, checked" : "only interrupted runs finished, checked", config.checkInterval(),
-                config.closeGrace(), config.deleteGrace(), config.targetFileSize());
+                config.closeGrace(), config.deleteGrace(), config.targetFileSize(), config.mergesOpenDays()
+                        ? "open days merged at " + config.openFiles() + " batch files, counted every " + config.openCheckInterval()
+                        : "open days not merged");
         return scheduler;
     }
 
     /** Submits a run when there is work; returns the run's id, if one was submitted. */
     Optional<String> check() {
+        return submitIfDue(() -> due(clock.instant()), Map.of());
+    }
+
+    /** Submits a run that merges the open days when one of their partitions has enough batch files. */
+    Optional<String> checkOpen() {
+        return submitIfDue(() -> dueOpen(clock.instant()), Map.of(CompactionRequest.OPEN_MIN_FILES, Integer.toString(config.openFiles())));
+    }
+
+    @FunctionalInterface
+    private interface Due {
+        List<String> list() throws IOException;
+    }
+
+    private Optional<String> submitIfDue(Due work, Map<String, String> parameters) {
         try {
-            List<String> due = due(clock.instant());
+            List<String> due = work.list();
             if (due.isEmpty()) {
                 return Optional.empty();
             }
-            String id = submit.apply(new JobRequest(JOB, Map.of(), Optional.of(EXTERNAL_ID), JobRequest.Mode.ASYNC));
+            String id = submit.apply(new JobRequest(JOB, parameters, Optional.of(EXTERNAL_ID), JobRequest.Mode.ASYNC));
             LOG.info("Scheduled compaction run {} for {}", id, due);
             return Optional.of(id);
         }
@@ -97,14 +119,9 @@ public final class CompactionScheduler implements AutoCloseable {
     public List<String> due(Instant now) throws IOException {
         List<String> due = new ArrayList<>();
         for (TableDefinition table : TableDefinition.all()) {
-            for (String dt : layout.partitions(table)) {
-                LocalDate day;
-                try {
-                    day = LocalDate.parse(dt);
-                }
-                catch (DateTimeParseException e) {
-                    continue;
-                }
+            for (Map.Entry<String, LocalDate> partition : layout.days(table).entrySet()) {
+                String dt = partition.getKey();
+                LocalDate day = partition.getValue();
                 PartitionState state = layout.state(table, dt);
                 if (state.needsRecovery(now, config.deleteGrace())) {
                     due.add(table.tableName() + " dt=" + dt + ": finish or clean up an earlier compaction");
@@ -114,6 +131,37 @@ public final class CompactionScheduler implements AutoCloseable {
                     if (TargetFiles.worthRewriting(Compactor.inputFiles(files), config.targetFileSize())) {
                         due.add(table.tableName() + " dt=" + dt + ": " + files.size() + " files to compact");
                     }
+                }
+                if (due.size() >= MAX_REASONS) {
+                    return due;
+                }
+            }
+        }
+        return due;
+    }
+
+    /**
+     * The partitions of days still open (not closed by the schedule's rule) that hold at least
+     * {@code COMPACTION_OPEN_FILES} batch files, as {@code table dt=D: why}; empty when open days are
+     * not merged. Only the open days' folders are listed.
+     */
+    public List<String> dueOpen(Instant now) throws IOException {
+        List<String> due = new ArrayList<>();
+        if (!config.mergesOpenDays()) {
+            return due;
+        }
+        for (TableDefinition table : TableDefinition.all()) {
+            for (Map.Entry<String, LocalDate> partition : layout.days(table).entrySet()) {
+                String dt = partition.getKey();
+                LocalDate day = partition.getValue();
+                if (ClosedPartitions.isClosed(day, now, config.closeGrace())) {
+                    continue;
+                }
+                PartitionState state = layout.state(table, dt);
+                long batchFiles = layout.dataFiles(layout.generationFolder(table, dt, state.current())).stream()
+                        .filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).count();
+                if (batchFiles >= config.openFiles()) {
+                    due.add(table.tableName() + " dt=" + dt + ": " + batchFiles + " batch files in a day still open");
                 }
                 if (due.size() >= MAX_REASONS) {
                     return due;

@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  *       metastore at it in one {@code alter_partition} (from then on queries read there);</li>
  *   <li>marks the old location retired; it is deleted by a later run once the grace has passed.</li>
  * </ol>
+ * A day still open (it takes a batch's files every trigger) is merged instead ({@link #merge}): only
+ * its batch files are rewritten, into one sorted file or a few; the files earlier compactions wrote
+ * are carried over to the new generation unchanged, so that a day's Presto queries open a handful of
+ * files at any hour, not one per batch since midnight.
  * A query therefore reads either the old folder, whole, or the new one, whole. A kill at any
  * moment leaves either the old location current (staging is thrown away) or the new generation in
  * place, verified, with the metastore confirmed by the next run.
@@ -114,18 +118,39 @@ public final class Compactor {
      * rewriting pays off, compacts it.
      */
     public PartitionOutcome run(TableDefinition table, String dt, boolean compact) throws Exception {
+        return run(table, dt, compact, 0);
+    }
+
+    /**
+     * Finishes or cleans up what earlier runs left for a partition that still takes batches, then,
+     * when it holds at least {@code minBatchFiles} files that batches committed (at least two),
+     * rewrites those into one sorted file or a few, and carries the files of earlier compactions
+     * over unchanged.
+     */
+    public PartitionOutcome merge(TableDefinition table, String dt, int minBatchFiles) throws Exception {
+        return run(table, dt, true, Math.max(2, minBatchFiles));
+    }
+
+    /** {@code minBatchFiles} 0: rewrite every file; more: rewrite the batch files only, once there are that many. */
+    private PartitionOutcome run(TableDefinition table, String dt, boolean compact, int minBatchFiles) throws Exception {
         long started = System.nanoTime();
         List<String> steps = new ArrayList<>();
         FileSystem fileSystem = layout.fileSystem();
         PartitionState state = layout.state(table, dt);
         Path current = layout.generationFolder(table, dt, state.current());
         boolean recovery = state.needsRecovery(clock.instant(), deleteGrace);
-        List<FileStatus> inputs = compact || recovery ? layout.dataFiles(current) : List.of();
-        long inputBytes = inputs.stream().mapToLong(FileStatus::getLen).sum();
-        boolean worth = compact && TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize);
+        List<FileStatus> files = compact || recovery ? layout.dataFiles(current) : List.of();
+        boolean batchFilesOnly = minBatchFiles > 0;
+        // merging an open day: the compacted files stay as they are, and come along to the new generation
+        List<FileStatus> inputs = batchFilesOnly ? files.stream().filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).toList()
+                : files;
+        List<FileStatus> carried = batchFilesOnly ? files.stream().filter(file -> PartitionLayout.isCompactedFile(file.getPath().getName())).toList()
+                : List.of();
+        long inputBytes = files.stream().mapToLong(FileStatus::getLen).sum();
+        boolean worth = compact && (batchFilesOnly ? inputs.size() >= minBatchFiles : TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize));
         if (!recovery && !worth) {
-            return outcome(table, dt, inputs.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
-                    inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0, current, steps, started);
+            return outcome(table, dt, files.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
+                    files.size(), files.size(), inputBytes, inputBytes, 0, 0, current, steps, started);
         }
 
         // what a run that died left in staging (the service also clears all staging when it starts)
@@ -138,13 +163,13 @@ public final class Compactor {
         }
         switch (PartitionState.agreement(registered.map(Compactor::normalize), normalize(current), older)) {
             case NOT_REGISTERED -> {
-                return outcome(table, dt, PartitionOutcome.Action.NOT_REGISTERED, inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0,
+                return outcome(table, dt, PartitionOutcome.Action.NOT_REGISTERED, files.size(), files.size(), inputBytes, inputBytes, 0, 0,
                         current, steps, started);
             }
             case ELSEWHERE -> {
                 LOG.warn("Compaction leaves {} dt={} alone: the metastore points at {}, none of its folders", table.tableName(), dt,
                         registered.orElse("?"));
-                return outcome(table, dt, PartitionOutcome.Action.ELSEWHERE, inputs.size(), inputs.size(), inputBytes, inputBytes, 0, 0,
+                return outcome(table, dt, PartitionOutcome.Action.ELSEWHERE, files.size(), files.size(), inputBytes, inputBytes, 0, 0,
                         current, steps, started);
             }
             case BEHIND -> {
@@ -164,16 +189,16 @@ public final class Compactor {
         deleteDue(table, dt, current, steps);
 
         if (!worth) {
-            List<FileStatus> files = layout.dataFiles(current);
-            long bytes = files.stream().mapToLong(FileStatus::getLen).sum();
-            return outcome(table, dt, files.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
-                    files.size(), files.size(), bytes, bytes, 0, 0, current, steps, started);
+            List<FileStatus> now = layout.dataFiles(current);
+            long bytes = now.stream().mapToLong(FileStatus::getLen).sum();
+            return outcome(table, dt, now.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
+                    now.size(), now.size(), bytes, bytes, 0, 0, current, steps, started);
         }
-        return compact(table, dt, state, current, inputs, steps, started, fileSystem);
+        return compact(table, dt, state, current, inputs, batchFilesOnly, carried, steps, started, fileSystem);
     }
 
     private PartitionOutcome compact(TableDefinition table, String dt, PartitionState state, Path current, List<FileStatus> inputs,
-            List<String> steps, long started, FileSystem fileSystem) throws Exception {
+            boolean merge, List<FileStatus> carried, List<String> steps, long started, FileSystem fileSystem) throws Exception {
         int generation = state.nextGeneration();
         Path target = layout.generationFolder(table, dt, generation);
         Path staging = stagingFolder(layout, table, dt);
@@ -181,20 +206,23 @@ public final class Compactor {
         Path written = new Path(staging, "written");
         Path staged = new Path(staging, PartitionLayout.generationName(generation));
         long inputBytes = inputs.stream().mapToLong(FileStatus::getLen).sum();
+        long carriedBytes = carried.stream().mapToLong(FileStatus::getLen).sum();
         int outputs = TargetFiles.outputFiles(inputBytes, targetFileSize);
         RowKeys keys = RowKeys.of(table);
         StructType schema = dataSchema(table);
         String[] inputPaths = inputs.stream().map(file -> file.getPath().toString()).toArray(String[]::new);
         org.apache.spark.sql.Column[] order = keys.sortColumns().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new);
-        LOG.info("Compacting {} dt={}: {} file(s), {} bytes, into {} file(s) sorted by {} ({})", table.tableName(), dt, inputs.size(),
-                inputBytes, outputs, keys.timeColumn(), PartitionLayout.generationName(generation));
+        LOG.info("{} {} dt={}: {} file(s), {} bytes, into {} file(s) sorted by {} ({}{})", merge ? "Merging the batch files of" : "Compacting",
+                table.tableName(), dt, inputs.size(), inputBytes, outputs, keys.timeColumn(), PartitionLayout.generationName(generation),
+                carried.isEmpty() ? "" : ", " + carried.size() + " compacted file(s) carried over");
 
-        // contiguous time ranges, one per output file: their min/max statistics do not overlap
-        spark.read().schema(schema).parquet(inputPaths)
-                .repartitionByRange(outputs, order)
-                .sortWithinPartitions(order)
-                .write().mode(SaveMode.Overwrite).parquet(written.toString());
+        // contiguous time ranges, one per output file: their min/max statistics do not overlap (one
+        // file: one task reads and sorts it all, with no sampling job and no shuffle)
+        long rewriteStarted = System.nanoTime();
+        Dataset<Row> read = spark.read().schema(schema).parquet(inputPaths);
+        Dataset<Row> ranges = outputs == 1 ? read.coalesce(1) : read.repartitionByRange(outputs, order);
+        ranges.sortWithinPartitions(order).write().mode(SaveMode.Overwrite).parquet(written.toString());
         fileSystem.mkdirs(staged);
         List<FileStatus> parts = layout.dataFiles(written).stream().filter(file -> file.getPath().getName().endsWith(".parquet")).toList();
         List<Path> outputsStaged = new ArrayList<>();
@@ -209,6 +237,7 @@ public final class Compactor {
         inputs.forEach(file -> sources.add(file.getPath().getName()));
         layout.writeSources(staged, sources);
         hook.reached(Step.STAGED, table, dt);
+        long checkStarted = System.nanoTime();
 
         long rows;
         try {
@@ -219,27 +248,30 @@ public final class Compactor {
             throw e;
         }
         hook.reached(Step.VERIFIED, table, dt);
+        long switchStarted = System.nanoTime();
 
+        // the files of earlier compactions never change: copied before the lock, which batches wait for
+        for (FileStatus file : carried) {
+            carryOver(fileSystem, file, new Path(staged, file.getPath().getName()), "compacted");
+        }
         Set<String> inputNames = inputs.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
+        Set<String> takenOver = new HashSet<>(inputNames);
+        carried.forEach(file -> takenOver.add(file.getPath().getName()));
         List<String> late = layout.locked(table, dt, () -> {
             List<FileStatus> now = layout.dataFiles(current);
             Set<String> present = now.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
-            List<String> vanished = inputNames.stream().filter(name -> !present.contains(name)).sorted().toList();
+            List<String> vanished = takenOver.stream().filter(name -> !present.contains(name)).sorted().toList();
             if (!vanished.isEmpty()) {
                 throw new IOException("Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: " + vanished.size()
                         + " of its files vanished meanwhile (e.g. " + vanished.get(0) + ")");
             }
             List<String> copied = new ArrayList<>();
             for (FileStatus file : now) {
-                if (inputNames.contains(file.getPath().getName())) {
+                if (takenOver.contains(file.getPath().getName())) {
                     continue;
                 }
                 // a batch committed into the old location after the rewrite read it: its file comes along unchanged
-                Path copy = new Path(staged, file.getPath().getName());
-                if (!FileUtil.copy(fileSystem, file.getPath(), fileSystem, copy, false, true, fileSystem.getConf())
-                        || fileSystem.getFileStatus(copy).getLen() != file.getLen()) {
-                    throw new IOException("Cannot carry the late file " + file.getPath() + " over to " + copy);
-                }
+                carryOver(fileSystem, file, new Path(staged, file.getPath().getName()), "late");
                 copied.add(file.getPath().getName());
             }
             fileSystem.mkdirs(target.getParent());
@@ -275,19 +307,33 @@ public final class Compactor {
         for (Path output : outputsStaged) {
             outputBytes += fileSystem.getFileStatus(new Path(target, output.getName())).getLen();
         }
-        steps.add("compacted " + inputs.size() + " file(s) into " + outputsStaged.size() + " in " + PartitionLayout.generationName(generation)
+        steps.add((merge ? "merged " : "compacted ") + inputs.size() + (merge ? " batch file(s)" : " file(s)") + " into "
+                + outputsStaged.size() + " in " + PartitionLayout.generationName(generation)
+                + (carried.isEmpty() ? "" : ", with " + carried.size() + " compacted file(s) carried over")
                 + (late.isEmpty() ? "" : ", with " + late.size() + " late file(s) carried over"));
-        LOG.info("Compacted {} dt={}: {} file(s), {} bytes -> {} file(s), {} bytes, {} rows, verified; now at {}", table.tableName(), dt,
-                inputs.size(), inputBytes, outputsStaged.size(), outputBytes, rows, target);
+        long finished = System.nanoTime();
+        LOG.info("Compacted {} dt={}: {} file(s), {} bytes -> {} file(s), {} bytes, {} rows, verified{}; now at {} (rewrite {} ms, check {} ms, "
+                        + "carry-over and switch {} ms)", table.tableName(), dt, inputs.size(), inputBytes, outputsStaged.size(), outputBytes, rows,
+                carried.isEmpty() ? "" : ", " + carried.size() + " compacted file(s) carried over", target,
+                (checkStarted - rewriteStarted) / 1_000_000, (switchStarted - checkStarted) / 1_000_000, (finished - switchStarted) / 1_000_000);
         // with no grace (a benchmark, a test), the old files go at once
         deleteDue(table, dt, target, steps);
-        return outcome(table, dt, PartitionOutcome.Action.COMPACTED, inputs.size(), outputsStaged.size() + late.size(), inputBytes, outputBytes,
-                rows, late.size(), target, steps, started);
+        return outcome(table, dt, PartitionOutcome.Action.COMPACTED, inputs.size() + carried.size(), outputsStaged.size() + carried.size() + late.size(),
+                inputBytes + carriedBytes, outputBytes + carriedBytes, rows, late.size(), target, steps, started);
+    }
+
+    /** Copies a file the new generation takes over unchanged, checking that all its bytes arrived. */
+    private static void carryOver(FileSystem fileSystem, FileStatus file, Path copy, String what) throws IOException {
+        if (!FileUtil.copy(fileSystem, file.getPath(), fileSystem, copy, false, true, fileSystem.getConf())
+                || fileSystem.getFileStatus(copy).getLen() != file.getLen()) {
+            throw new IOException("Cannot carry the " + what + " file " + file.getPath() + " over to " + copy);
+        }
     }
 
     /**
-     * Checks that the staged files hold exactly the rows of the inputs: as many rows, the same ids
-     * each as often, and the same sum of row hashes. Returns the row count.
+     * Checks that the staged files hold exactly the rows of the inputs: as many rows and the same sum
+     * of row hashes (of every column, ids included); on a difference, which ids are missing or added.
+     * Returns the row count.
      */
     private long verify(TableDefinition table, String dt, StructType schema, RowKeys keys, String[] inputPaths, Path staged)
             throws VerificationFailedException {
@@ -297,23 +343,23 @@ public final class Compactor {
                 .toArray(org.apache.spark.sql.Column[]::new)).cast(DataTypes.createDecimalType(20, 0));
         Row beforeFigures = before.agg(count(lit(1)), sum(rowHash)).first();
         Row afterFigures = after.agg(count(lit(1)), sum(rowHash)).first();
+        long rowsBefore = beforeFigures.getLong(0);
+        long rowsAfter = afterFigures.getLong(0);
+        boolean sameContent = java.util.Objects.equals(beforeFigures.get(1), afterFigures.get(1));
+        if (rowsBefore == rowsAfter && sameContent) {
+            // every row's hash covers its ids: a row lost, doubled or changed changes the count or the sum
+            return rowsBefore;
+        }
+        // what differs, by id, for the message (two shuffles: only when something is wrong)
         org.apache.spark.sql.Column[] ids = keys.idColumns().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new);
         Dataset<Row> missing = before.select(ids).exceptAll(after.select(ids));
         Dataset<Row> added = after.select(ids).exceptAll(before.select(ids));
         long missingCount = missing.count();
         long addedCount = added.count();
-        long rowsBefore = beforeFigures.getLong(0);
-        long rowsAfter = afterFigures.getLong(0);
-        boolean sameContent = java.util.Objects.equals(beforeFigures.get(1), afterFigures.get(1));
-        if (rowsBefore != rowsAfter || missingCount > 0 || addedCount > 0 || !sameContent) {
-            String message = "Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: the new files hold " + rowsAfter
-                    + " row(s), the old ones " + rowsBefore + "; " + missingCount + " id(s) missing" + sample(missing, missingCount) + ", "
-                    + addedCount + " added" + sample(added, addedCount) + (sameContent ? "" : ", row contents differ")
-                    + "; the partition is unchanged";
-            throw new VerificationFailedException(message);
-        }
-        return rowsBefore;
+        throw new VerificationFailedException("Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: the new files hold "
+                + rowsAfter + " row(s), the old ones " + rowsBefore + "; " + missingCount + " id(s) missing" + sample(missing, missingCount) + ", "
+                + addedCount + " added" + sample(added, addedCount) + (sameContent ? "" : ", row contents differ") + "; the partition is unchanged");
     }
 
     private static String sample(Dataset<Row> ids, long count) {

@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,6 +146,20 @@ public final class PartitionLayout {
         }
         Collections.sort(values);
         return values;
+    }
+
+    /** The table's partitions named by a day ({@code dt=yyyy-MM-dd}), as {@link #partitions} lists them, each with its day. */
+    public Map<String, LocalDate> days(TableDefinition table) throws IOException {
+        Map<String, LocalDate> days = new LinkedHashMap<>();
+        for (String dt : partitions(table)) {
+            try {
+                days.put(dt, LocalDate.parse(dt));
+            }
+            catch (DateTimeParseException e) {
+                // not a day: no schedule or run of compaction touches it
+            }
+        }
+        return days;
     }
 
     /** The newest generation on disk, or the home folder. One listing of a small folder. */

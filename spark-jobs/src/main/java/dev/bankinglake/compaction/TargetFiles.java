@@ -40,18 +40,24 @@ public final class TargetFiles {
 
     /**
      * Rewriting pays off when it leaves fewer files than there are and merges at least two files that
-     * no compaction wrote: a day of batch files always; a compacted day only once it gained two late
-     * files or more (one late batch next to a compacted file is not worth rewriting the day).
+     * no compaction of the whole day wrote: a day of batch files always; a compacted day only once it
+     * gained two late files or more (one late batch next to a compacted file is not worth rewriting
+     * the day), or when it holds two or more compacted files under a quarter of the target, which the
+     * merges of the day while it was open leave.
      */
     public static boolean worthRewriting(List<InputFile> files, long targetFileSize) {
         long total = 0;
         int uncompacted = 0;
+        int smallCompacted = 0;
         for (InputFile file : files) {
             total += file.size();
             if (!file.compacted()) {
                 uncompacted++;
             }
+            else if (file.size() < targetFileSize / 4) {
+                smallCompacted++;
+            }
         }
-        return uncompacted >= 2 && files.size() > outputFiles(total, targetFileSize);
+        return (uncompacted >= 2 || smallCompacted >= 2) && files.size() > outputFiles(total, targetFileSize);
     }
 }

@@ -11,7 +11,8 @@ class CompactionConfigTest {
     @Test
     void defaults() {
         assertThat(CompactionConfig.fromEnvironment(Map.of()))
-                .isEqualTo(new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128L * 1024 * 1024));
+                .isEqualTo(new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128L * 1024 * 1024, 40,
+                        Duration.ofSeconds(20)));
     }
 
     @Test
@@ -21,8 +22,15 @@ class CompactionConfigTest {
                 "COMPACTION_CHECK_INTERVAL", "5 seconds",
                 "COMPACTION_CLOSE_GRACE", "0 s",
                 "COMPACTION_DELETE_GRACE", "90 minutes",
-                "COMPACTION_TARGET_FILE_SIZE", "64 MB"));
-        assertThat(config).isEqualTo(new CompactionConfig(false, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(90), 64L * 1024 * 1024));
+                "COMPACTION_TARGET_FILE_SIZE", "64 MB",
+                "COMPACTION_OPEN_FILES", "0",
+                "COMPACTION_OPEN_CHECK_INTERVAL", "1 minute"));
+        assertThat(config).isEqualTo(new CompactionConfig(false, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(90), 64L * 1024 * 1024, 0,
+                Duration.ofMinutes(1)));
+        assertThat(config.mergesOpenDays()).isFalse();
+        assertThat(CompactionConfig.fromEnvironment(Map.of("COMPACTION_OPEN_FILES", "8")).mergesOpenDays()).isTrue();
+        assertThat(CompactionConfig.fromEnvironment(Map.of("COMPACTION_OPEN_FILES", "8", "COMPACTION_SCHEDULED", "false")).mergesOpenDays())
+                .as("not scheduled").isFalse();
         assertThat(CompactionConfig.fromEnvironment(Map.of("COMPACTION_TARGET_FILE_SIZE", "2097152", "COMPACTION_DELETE_GRACE", "2 h")))
                 .extracting(CompactionConfig::targetFileSize, CompactionConfig::deleteGrace)
                 .containsExactly(2L * 1024 * 1024, Duration.ofHours(2));
@@ -42,10 +50,16 @@ class CompactionConfigTest {
         assertThatThrownBy(() -> CompactionConfig.fromEnvironment(Map.of(
                 "COMPACTION_CHECK_INTERVAL", "10 ms",
                 "COMPACTION_CLOSE_GRACE", "25 hours",
-                "COMPACTION_TARGET_FILE_SIZE", "1 KB")))
+                "COMPACTION_TARGET_FILE_SIZE", "1 KB",
+                "COMPACTION_OPEN_FILES", "1",
+                "COMPACTION_OPEN_CHECK_INTERVAL", "0 s")))
                 .hasMessage("Invalid compaction configuration: COMPACTION_CHECK_INTERVAL: PT0.01S (must be at least 1 second); "
                         + "COMPACTION_CLOSE_GRACE: PT25H (must be 0 to 24 hours); "
-                        + "COMPACTION_TARGET_FILE_SIZE: 1024 bytes (must be 1 MB to 16 GB)");
+                        + "COMPACTION_TARGET_FILE_SIZE: 1024 bytes (must be 1 MB to 16 GB); "
+                        + "COMPACTION_OPEN_FILES: 1 (must be 0, for never, or 2 to 100000); "
+                        + "COMPACTION_OPEN_CHECK_INTERVAL: PT0S (must be at least 1 second)");
+        assertThatThrownBy(() -> CompactionConfig.fromEnvironment(Map.of("COMPACTION_OPEN_FILES", "many")))
+                .hasMessage("Invalid compaction configuration: COMPACTION_OPEN_FILES: 'many' (must be a whole number)");
     }
 
     @Test

@@ -39,12 +39,29 @@ class CompactionRequestTest {
     }
 
     @Test
+    void openMinFilesMergesTheDaysTheScheduleDoesNotCompactYet() {
+        CompactionRequest request = CompactionRequest.parse(Map.of("open_min_files", "40"), NOW);
+        assertThat(request.openMinFiles()).hasValue(40);
+        assertThat(request.mergesOpen(LocalDate.parse("2026-11-21"), NOW, Duration.ofHours(1))).as("today").isTrue();
+        assertThat(request.mergesOpen(LocalDate.parse("2026-11-22"), NOW, Duration.ofHours(1))).as("a day ahead").isTrue();
+        assertThat(request.mergesOpen(LocalDate.parse("2026-11-20"), NOW, Duration.ofHours(9))).as("yesterday within the grace").isTrue();
+        assertThat(request.mergesOpen(LocalDate.parse("2026-11-20"), NOW, Duration.ofHours(1))).as("closed: compacted whole").isFalse();
+        assertThat(request.compacts(LocalDate.parse("2026-11-20"), NOW, Duration.ofHours(1))).isTrue();
+        assertThat(CompactionRequest.parse(Map.of(), NOW).mergesOpen(LocalDate.parse("2026-11-21"), NOW, Duration.ofHours(1)))
+                .as("not asked for").isFalse();
+        assertThat(CompactionRequest.parse(Map.of("open_min_files", "2", "table", "asset_prices", "to_dt", "2026-11-19"), NOW)
+                .mergesOpen(LocalDate.parse("2026-11-21"), NOW, Duration.ofHours(1))).as("outside the range").isFalse();
+    }
+
+    @Test
     void refusesWhatItCannotRunWithAReason() {
         assertRefused(Map.of("table", "cash"), "Invalid parameter table: 'cash' (known: asset_prices, account_status, asset_transactions, "
                 + "cash_transactions, rejected_events, lake_batches, event_counts, trade_windows)");
         assertRefused(Map.of("from_dt", "yesterday"), "Invalid parameter from_dt: 'yesterday' (must be a date, yyyy-MM-dd)");
         assertRefused(Map.of("from_dt", "2026-11-20", "to_dt", "2026-11-19"), "Invalid dt range: from_dt 2026-11-20 is after to_dt 2026-11-19");
         assertRefused(Map.of("to_dt", "2026-11-21"), "Invalid dt range: 2026-11-21 is not closed (only days before today, 2026-11-21 UTC, are compacted)");
+        assertRefused(Map.of("open_min_files", "1"), "Invalid parameter open_min_files: '1' (must be a whole number, 2 to 100000)");
+        assertRefused(Map.of("open_min_files", "some"), "Invalid parameter open_min_files: 'some' (must be a whole number, 2 to 100000)");
         assertRefused(Map.of("target_file_size", "1 KB"), "Invalid parameter target_file_size: '1 KB' (must be 1 MB to 16 GB, e.g. '128 MB')");
     }
 

@@ -50,7 +50,12 @@ class CompactionSchedulerTest {
     }
 
     private CompactionScheduler scheduler(boolean scheduled, Duration closeGrace) {
-        CompactionConfig config = new CompactionConfig(scheduled, Duration.ofMinutes(10), closeGrace, Duration.ofHours(1), 128 * MB);
+        return scheduler(scheduled, closeGrace, 0);
+    }
+
+    private CompactionScheduler scheduler(boolean scheduled, Duration closeGrace, int openFiles) {
+        CompactionConfig config = new CompactionConfig(scheduled, Duration.ofMinutes(10), closeGrace, Duration.ofHours(1), 128 * MB, openFiles,
+                Duration.ofSeconds(20));
         return new CompactionScheduler(config, layout, request -> {
             submitted.add(request);
             return "run-" + submitted.size();
@@ -78,11 +83,35 @@ class CompactionSchedulerTest {
         assertThat(scheduler.check()).contains("run-1");
         assertThat(submitted).containsExactly(new JobRequest("compact", Map.of(), Optional.of("scheduled"), JobRequest.Mode.ASYNC));
 
-        CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB);
+        CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB, 0,
+                Duration.ofSeconds(20));
         CompactionScheduler busy = new CompactionScheduler(config, layout, request -> {
             throw new JobRequestException(409, "Job 'compact' is already running as x (one run of a job at a time)");
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         assertThat(busy.check()).isEmpty();
+    }
+
+    @Test
+    void mergesAnOpenDayOnceAPartitionHoldsEnoughBatchFiles() throws IOException {
+        // NOW is 2026-11-21T08:00Z: the 21st is open, the 20th closed an hour after midnight
+        files(layout.home(LakeTable.ASSET_PRICES, "2026-11-21"), "batch-1.parquet", "batch-2.parquet", "batch-3.parquet");
+        files(layout.home(LakeTable.CASH_TRANSACTIONS, "2026-11-21"), "batch-1.parquet", "batch-2.parquet");
+        files(layout.home(LakeTable.CASH_TRANSACTIONS, "2026-11-20"), "batch-1.parquet", "batch-2.parquet", "batch-3.parquet", "batch-4.parquet");
+        // a merged partition counts its batch files only
+        files(layout.generationFolder(LakeTable.ACCOUNT_STATUS, "2026-11-21", 1), "compacted-0001-00000.snappy.parquet",
+                "compacted-0001-00001.snappy.parquet", "batch-9.parquet");
+        layout.markRetired(LakeTable.ACCOUNT_STATUS, "2026-11-21", 0, NOW);
+
+        CompactionScheduler scheduler = scheduler(true, Duration.ofHours(1), 3);
+        assertThat(scheduler.dueOpen(NOW)).containsExactly("asset_prices dt=2026-11-21: 3 batch files in a day still open");
+        assertThat(scheduler.checkOpen()).contains("run-1");
+        assertThat(submitted).containsExactly(new JobRequest("compact", Map.of("open_min_files", "3"), Optional.of("scheduled"), JobRequest.Mode.ASYNC));
+        assertThat(scheduler(true, Duration.ofHours(9), 2).dueOpen(NOW)).as("yesterday within the grace is still open").containsExactly(
+                "asset_prices dt=2026-11-21: 3 batch files in a day still open",
+                "cash_transactions dt=2026-11-20: 4 batch files in a day still open",
+                "cash_transactions dt=2026-11-21: 2 batch files in a day still open");
+        assertThat(scheduler(true, Duration.ofHours(1), 0).dueOpen(NOW)).as("COMPACTION_OPEN_FILES=0").isEmpty();
+        assertThat(scheduler(false, Duration.ofHours(1), 3).dueOpen(NOW)).as("not scheduled").isEmpty();
     }
 
     @Test

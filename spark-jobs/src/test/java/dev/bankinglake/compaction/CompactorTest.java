@@ -224,7 +224,8 @@ class CompactorTest {
 
         // a small target: three files, each a time range of its own
         long bytes = layout.dataFiles(home).stream().mapToLong(FileStatus::getLen).sum();
-        PartitionOutcome outcome = compactor(bytes / 3 + 1, Compactor.StepHook.NONE).run(LakeTable.ASSET_PRICES, DAY, true);
+        Compactor small = compactor(bytes / 3 + 1, Compactor.StepHook.NONE);
+        PartitionOutcome outcome = small.run(LakeTable.ASSET_PRICES, DAY, true);
 
         Path generation = layout.generationFolder(LakeTable.ASSET_PRICES, DAY, 1);
         assertThat(outcome.action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
@@ -248,10 +249,10 @@ class CompactorTest {
                 java.util.stream.IntStream.range(0, 12).mapToObj(index -> BatchFileCommitter.fileName(index, QUERY, 0)).toList());
         // the old files stay for queries already running, and go once the grace has passed
         assertThat(names(home)).hasSize(12);
-        assertThat(compactor().run(LakeTable.ASSET_PRICES, DAY, true).action()).isEqualTo(PartitionOutcome.Action.UP_TO_DATE);
+        assertThat(small.run(LakeTable.ASSET_PRICES, DAY, true).action()).isEqualTo(PartitionOutcome.Action.UP_TO_DATE);
         assertThat(names(home)).hasSize(12);
         clock.advance(GRACE);
-        PartitionOutcome cleanup = compactor().run(LakeTable.ASSET_PRICES, DAY, true);
+        PartitionOutcome cleanup = small.run(LakeTable.ASSET_PRICES, DAY, true);
         assertThat(cleanup.steps()).containsExactly("deleted gen-0000 (retired at " + NOW + ")");
         assertThat(names(home)).isEmpty();
         assertThat(fileSystem.exists(Compactor.stagingFolder(layout, LakeTable.ASSET_PRICES, DAY))).isFalse();
@@ -363,6 +364,38 @@ class CompactorTest {
     }
 
     @Test
+    void aRowDoubledInPlaceOfAnotherAbortsBeforeTheSwitchThoughTheCountMatches() throws Exception {
+        for (long batchId = 0; batchId < 4; batchId++) {
+            batch(batchId, 20);
+        }
+        Path home = layout.home(LakeTable.CASH_TRANSACTIONS, DAY);
+        Compactor swapping = compactor(128L * 1024 * 1024, (step, table, dt) -> {
+            if (step == Compactor.Step.STAGED) {
+                // as many rows as before, but one event twice and another one gone
+                Path staged = new Path(Compactor.stagingFolder(layout, table, dt), PartitionLayout.generationName(1));
+                Dataset<Row> rows = spark.read().schema(Compactor.dataSchema(table)).parquet(home.toString());
+                List<String> ids = rows.select("event_id").orderBy("event_id").limit(2).collectAsList().stream().map(row -> row.getString(0)).toList();
+                Path tampered = new Path(Compactor.stagingFolder(layout, table, dt), "tampered");
+                rows.filter(col("event_id").notEqual(ids.get(0))).union(rows.filter(col("event_id").equalTo(ids.get(1)))).coalesce(1)
+                        .write().parquet(tampered.toString());
+                for (FileStatus file : layout.dataFiles(staged)) {
+                    fileSystem.delete(file.getPath(), false);
+                }
+                FileStatus written = layout.dataFiles(tampered).stream().filter(file -> file.getPath().getName().endsWith(".parquet")).findFirst()
+                        .orElseThrow();
+                fileSystem.rename(written.getPath(), new Path(staged, "compacted-0001-00000.snappy.parquet"));
+            }
+        });
+        assertThatThrownBy(() -> swapping.run(LakeTable.CASH_TRANSACTIONS, DAY, true))
+                .isInstanceOf(Compactor.VerificationFailedException.class)
+                .hasMessageMatching("Compaction of cash_transactions dt=" + DAY + " aborted before the switch: the new files hold (\\d+) row\\(s\\), "
+                        + "the old ones \\1; 1 id\\(s\\) missing \\(e\\.g\\. \\[.+\\]\\), 1 added \\(e\\.g\\. \\[.+\\]\\), row contents differ; "
+                        + "the partition is unchanged");
+        assertThat(metastore.location(LakeTable.CASH_TRANSACTIONS)).isEqualTo(home.toString());
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after an aborted compaction");
+    }
+
+    @Test
     void aBatchCommittedWhileTheRewriteRanIsCarriedOverAtTheSwitch() throws Exception {
         for (long batchId = 0; batchId < 5; batchId++) {
             batch(batchId, 20);
@@ -378,6 +411,66 @@ class CompactorTest {
         assertThat(names(layout.generationFolder(LakeTable.CASH_TRANSACTIONS, DAY, 1)))
                 .containsExactly(BatchFileCommitter.fileName(5, QUERY, 0), "compacted-0001-00000.snappy.parquet");
         assertExact(LakeTable.CASH_TRANSACTIONS, "with a batch committed during the compaction");
+    }
+
+    @Test
+    void anOpenDayIsMergedBatchFilesOnlyWhileBatchesKeepLandingAndItsCompactionAtCloseTakesTheMergesIn() throws Exception {
+        TableDefinition table = LakeTable.CASH_TRANSACTIONS;
+        Dataset<Row> second = null;
+        for (long batchId = 0; batchId < 3; batchId++) {
+            Dataset<Row> written = batch(batchId, 20);
+            if (batchId == 1) {
+                second = written;
+            }
+        }
+        assertThat(compactor().merge(table, DAY, 4).action()).as("3 batch files, 4 asked for").isEqualTo(PartitionOutcome.Action.UP_TO_DATE);
+        batch(3, 20);
+        PartitionOutcome first = compactor().merge(table, DAY, 4);
+        assertThat(first.action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
+        assertThat(first.steps()).containsExactly("merged 4 batch file(s) into 1 in gen-0001");
+        Path one = layout.generationFolder(table, DAY, 1);
+        assertThat(metastore.location(table)).isEqualTo(one.toString());
+        assertThat(names(one)).containsExactly("compacted-0001-00000.snappy.parquet");
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after the first merge");
+
+        // more batches land in the merged generation; a batch commits while the second merge runs
+        for (long batchId = 4; batchId < 8; batchId++) {
+            batch(batchId, 20);
+        }
+        Compactor racing = compactor(128L * 1024 * 1024, (step, racedTable, dt) -> {
+            if (step == Compactor.Step.VERIFIED && racedTable.equals(table)) {
+                batch(8, 20);
+            }
+        });
+        PartitionOutcome merged = racing.merge(table, DAY, 4);
+        assertThat(merged.steps()).containsExactly(
+                "merged 4 batch file(s) into 1 in gen-0002, with 1 compacted file(s) carried over, with 1 late file(s) carried over");
+        Path two = layout.generationFolder(table, DAY, 2);
+        assertThat(names(two)).containsExactly(BatchFileCommitter.fileName(8, QUERY, 0), "compacted-0001-00000.snappy.parquet",
+                "compacted-0002-00000.snappy.parquet");
+        // the carried file is the same file, byte for byte, not a rewrite
+        assertThat(fileSystem.getFileChecksum(new Path(two, "compacted-0001-00000.snappy.parquet")))
+                .isEqualTo(fileSystem.getFileChecksum(new Path(one, "compacted-0001-00000.snappy.parquet")));
+        assertThat(metastore.location(table)).isEqualTo(two.toString());
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after the second merge and a batch during it");
+        // a replay of a batch merged two generations ago adds nothing
+        assertThat(writer.write(second, 1, QUERY).filesRenamed()).isZero();
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after a replay");
+
+        // once the day closes, its compaction rewrites the merges and the late file into one file
+        PartitionOutcome closed = compactor().run(table, DAY, true);
+        assertThat(closed.action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
+        assertThat(closed.steps()).containsExactly("compacted 3 file(s) into 1 in gen-0003");
+        assertThat(names(layout.generationFolder(table, DAY, 3))).containsExactly("compacted-0003-00000.snappy.parquet");
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after the day's compaction");
+        assertThat(compactor().run(table, DAY, true).action()).isEqualTo(PartitionOutcome.Action.UP_TO_DATE);
+        clock.advance(GRACE);
+        compactor().run(table, DAY, true);
+        assertThat(names(layout.home(table, DAY))).isEmpty();
+        assertThat(fileSystem.exists(one)).isFalse();
+        assertThat(fileSystem.exists(two)).isFalse();
+        assertExact(LakeTable.CASH_TRANSACTIONS, "after the retired generations went");
+        assertThat(CurrentLocations.read(spark, layout, table).count()).isEqualTo(expected.get(LakeTable.CASH_TRANSACTIONS));
     }
 
     @Test

@@ -56,6 +56,18 @@ class TargetFilesTest {
     }
 
     @Test
+    void aClosedDayThatWasMergedWhileOpenIsRewrittenIntoTargetSizedFiles() {
+        // the merges of an open day leave a compacted file per merge, far under the target
+        List<TargetFiles.InputFile> merged = List.of(compacted(0, 3 * MB), compacted(1, 2 * MB), compacted(2, 4 * MB));
+        assertThat(TargetFiles.worthRewriting(merged, TARGET)).isTrue();
+        assertThat(TargetFiles.worthRewriting(List.of(compacted(0, 3 * MB)), TARGET)).as("one small compacted file").isFalse();
+        // a whole-day compaction's own files come out under the target, but not under a quarter of it: not rewritten again
+        assertThat(TargetFiles.worthRewriting(List.of(compacted(0, 100 * MB), compacted(1, 90 * MB), compacted(2, 60 * MB)), TARGET)).isFalse();
+        assertThat(TargetFiles.worthRewriting(List.of(compacted(0, 20 * MB), compacted(1, 120 * MB)), TARGET))
+                .as("one small file next to a large one: 2 files are what 140 MB gives").isFalse();
+    }
+
+    @Test
     void largeBatchFilesAlreadyAtTheTargetStay() {
         assertThat(TargetFiles.worthRewriting(batches(3, 130 * MB), TARGET)).isFalse();
         assertThat(TargetFiles.worthRewriting(batches(3, 100 * MB), TARGET)).as("300 MB in 3 files is what 128 MB files give").isFalse();

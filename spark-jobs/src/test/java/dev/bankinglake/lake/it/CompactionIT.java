@@ -344,4 +344,122 @@ class CompactionIT {
             }
         }
     }
+
+    @Test
+    void theScheduleMergesTodaysBatchFilesWhileEventsKeepComingAndEveryQuerySeesEachEventOnce(LocalStack stack) throws Exception {
+        LakeTestSupport lake = new LakeTestSupport(stack, "compact_open");
+        lake.createTopic(2);
+        // today is open: the schedule's close grace keeps it open until an hour after midnight
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String todayFilter = " where dt = '" + today + "'";
+        String union = EVENT_TABLES.stream().map(table -> "select event_id from " + lake.table(table) + todayFilter)
+                .collect(Collectors.joining(" union all "));
+        String sql = "select count(*), count(distinct event_id), (select count(distinct \"$path\") from " + lake.table(LakeTable.CASH_TRANSACTIONS)
+                + todayFilter + ") from (" + union + ")";
+        JobProcess service = lake.job("service", settings(Map.of("COMPACTION_SCHEDULED", "true", "COMPACTION_OPEN_FILES", "8",
+                "COMPACTION_OPEN_CHECK_INTERVAL", "2 seconds", "COMPACTION_DELETE_GRACE", "10 seconds")));
+        Sent sent = new Sent();
+        List<long[]> samples = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            try (Connection connection = lake.presto(); Statement statement = connection.createStatement()) {
+                while (sampling.get()) {
+                    try (ResultSet result = statement.executeQuery(sql)) {
+                        result.next();
+                        samples.add(new long[] {result.getLong(1), result.getLong(2), result.getLong(3)});
+                    }
+                    catch (SQLException e) {
+                        if (!e.getMessage().contains("does not exist")) {
+                            failures.add(Instant.now() + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            catch (SQLException e) {
+                failures.add("no connection: " + e.getMessage());
+            }
+        }, "presto-sampler");
+        try {
+            service.start();
+            sampler.start();
+            SampleEvents events = new SampleEvents(21);
+            Instant noon = today.atTime(12, 0).toInstant(ZoneOffset.UTC);
+            try (KafkaProducer<String, String> producer = lake.producer()) {
+                // 30 s of events, 60 a second: small batches of at most 40 messages, each a file per table
+                for (int index = 0; index < 1_800; index++) {
+                    EventType type = events.nextType();
+                    producer.send(new ProducerRecord<>(lake.topic, SampleEvents.toJson(events.event(type, noon.plusMillis(index * 250L)))));
+                    sent.rows.merge(type.table(), 1L, Long::sum);
+                    if (index % 60 == 59) {
+                        producer.flush();
+                        Thread.sleep(1_000);
+                    }
+                }
+            }
+            await("every event of today in Presto (log " + service.log() + ")").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> EVENT_TABLES.stream().allMatch(table -> {
+                        try {
+                            return lake.count("select count(*) from " + lake.table(table) + todayFilter) == sent.rows.getOrDefault(table, 0L);
+                        }
+                        catch (SQLException e) {
+                            return false;
+                        }
+                    }));
+            // the last batch files are merged once there are enough of them; what stays is under the threshold
+            await("today's cash_transactions merged down to a few files (log " + service.log() + ")").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> lake.count("select count(distinct \"$path\") from " + lake.table(LakeTable.CASH_TRANSACTIONS) + todayFilter) < 8 + 6);
+            int after = samples.size() + failures.size();
+            await("samples after the merges").atMost(Duration.ofMinutes(1)).until(() -> samples.size() + failures.size() >= after + 3);
+        }
+        finally {
+            sampling.set(false);
+            sampler.join(Duration.ofMinutes(1).toMillis());
+        }
+        try {
+            PartitionLayout layout = new PartitionLayout(lake.fileSystem(), new Path(lake.lakeRoot));
+            PartitionLayout.Location current = layout.current(LakeTable.CASH_TRANSACTIONS, today.toString());
+            int generation = current.generation();
+            // every batch file the day ever had: those the merges took over, and those not merged yet
+            long batches = layout.sources(current.path()).size() + layout.dataFiles(current.path()).stream()
+                    .filter(file -> !file.getPath().getName().startsWith("compacted-")).count();
+            JsonNode runs = service.get("/jobs").path("payload").path("jobs");
+            List<String> merges = new ArrayList<>();
+            runs.forEach(run -> {
+                if (run.path("job").asText().equals("compact")) {
+                    merges.add(run.path("state").asText());
+                }
+            });
+            System.out.println("figures: " + samples.size() + " samples while today was merged; cash_transactions at "
+                    + PartitionLayout.generationName(generation) + " (" + batches + " batch files merged or not); files per sample: " + samples.stream().map(sample -> sample[2]).distinct().toList()
+                    + "; compact runs: " + merges);
+            assertThat(failures).as("queries that failed while today was merged").isEmpty();
+            assertThat(samples).as("samples").hasSizeGreaterThan(10);
+            long previous = 0;
+            for (long[] sample : samples) {
+                assertThat(sample[1]).as("distinct event ids against rows: no event twice").isEqualTo(sample[0]);
+                assertThat(sample[0]).as("rows never go back: no event lost by a merge").isGreaterThanOrEqualTo(previous);
+                previous = sample[0];
+            }
+            assertThat(previous).isEqualTo(sent.events());
+            assertThat(generation).as("merges of today's cash_transactions").isGreaterThanOrEqualTo(2);
+            assertThat(merges).as("compact runs: %s", runs).hasSizeGreaterThanOrEqualTo(2).doesNotContain("failed");
+            assertThat(samples.get(samples.size() - 1)[2]).as("files of today's cash_transactions in the end, of %s batch files", batches)
+                    .isLessThan(8 + 6).isLessThan(batches / 2);
+            for (LakeTable table : EVENT_TABLES) {
+                assertThat(lake.count("select count(*) from " + lake.table(table) + todayFilter)).as(table.tableName())
+                        .isEqualTo(sent.rows.getOrDefault(table, 0L));
+            }
+            // the audit reads every table where the merges put it: nothing missing, nothing twice
+            JsonNode audit = service.post("/jobs", "{\"job\": \"audit\"}").path("payload").path("result");
+            assertThat(audit.path("missing").asLong()).as("audit %s", audit).isZero();
+            assertThat(audit.path("duplicated").asLong()).as("audit %s", audit).isZero();
+        }
+        finally {
+            if (service.isAlive()) {
+                service.stop();
+            }
+        }
+    }
 }
