@@ -11,6 +11,7 @@ import dev.bankinglake.contract.Column;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.LakeSchemas;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.SortedSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
@@ -28,6 +32,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -43,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *       markers, retired folders whose grace has passed (each step safe to repeat);</li>
  *   <li>rewrites the files of the current location, sorted by the table's time column, into files of
  *       the target size, in a staging folder ({@code <lake>/_staging/compaction/...});</li>
- *   <li>checks that the new files hold exactly the rows of the old ones: the same ids, each as
- *       often, and the same content (a hash of every row); aborts on any difference;</li>
+ *   <li>checks that the new files hold exactly the rows the rewrite read from the old ones: as many,
+ *       with the same sum of row hashes (every column, ids included, counted and hashed in the
+ *       rewrite's own job as Spark's observed metrics); aborts on any difference, naming the ids
+ *       missing or added;</li>
  *   <li>under the partition's lock, copies over the files batches committed meanwhile, renames the
  *       staged folder to the next generation (from then on batches commit there) and points the
  *       metastore at it in one {@code alter_partition} (from then on queries read there);</li>
@@ -61,6 +68,9 @@ import org.slf4j.LoggerFactory;
 public final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
     public static final String STAGING_FOLDER = "compaction";
+    private static final String ROWS = "rows";
+    private static final String HASH = "hash";
+    private static final Duration OBSERVED_WAIT = Duration.ofMinutes(1);
 
     /** Where a compaction stands; a test stops it at each to play a crash there. */
     enum Step { STAGED, VERIFIED, RENAMED, SWITCHED }
@@ -220,9 +230,13 @@ public final class Compactor {
         // contiguous time ranges, one per output file: their min/max statistics do not overlap (one
         // file: one task reads and sorts it all, with no sampling job and no shuffle)
         long rewriteStarted = System.nanoTime();
-        Dataset<Row> read = spark.read().schema(schema).parquet(inputPaths);
-        Dataset<Row> ranges = outputs == 1 ? read.coalesce(1) : read.repartitionByRange(outputs, order);
-        ranges.sortWithinPartitions(order).write().mode(SaveMode.Overwrite).parquet(written.toString());
+        Dataset<Row> input = spark.read().schema(schema).parquet(inputPaths);
+        Dataset<Row> ranges = outputs == 1 ? input.coalesce(1) : input.repartitionByRange(outputs, order);
+        // the rows the rewrite reads, counted and hashed on their way into the writer (Spark's observed
+        // metrics, in the write's own job: above the range exchange, so its sampling job counts nothing)
+        Observation read = new Observation("compaction-input");
+        ranges.sortWithinPartitions(order).observe(read, count(lit(1)).as(ROWS), sum(rowHash(schema)).as(HASH))
+                .write().mode(SaveMode.Overwrite).parquet(written.toString());
         fileSystem.mkdirs(staged);
         List<FileStatus> parts = layout.dataFiles(written).stream().filter(file -> file.getPath().getName().endsWith(".parquet")).toList();
         List<Path> outputsStaged = new ArrayList<>();
@@ -241,7 +255,7 @@ public final class Compactor {
 
         long rows;
         try {
-            rows = verify(table, dt, schema, keys, inputPaths, staged);
+            rows = verify(table, dt, schema, keys, inputPaths, observed(read), staged);
         }
         catch (VerificationFailedException e) {
             fileSystem.delete(staging, true);
@@ -331,21 +345,17 @@ public final class Compactor {
     }
 
     /**
-     * Checks that the staged files hold exactly the rows of the inputs: as many rows and the same sum
-     * of row hashes (of every column, ids included); on a difference, which ids are missing or added.
-     * Returns the row count.
+     * Checks that the staged files hold exactly the rows the rewrite read from the inputs ({@code read}:
+     * their count and sum of row hashes, observed in the rewrite's own job): as many rows and the same
+     * sum of row hashes (of every column, ids included); on a difference, which ids are missing or
+     * added. Returns the row count.
      */
-    private long verify(TableDefinition table, String dt, StructType schema, RowKeys keys, String[] inputPaths, Path staged)
-            throws VerificationFailedException {
-        Dataset<Row> before = spark.read().schema(schema).parquet(inputPaths);
-        Dataset<Row> after = spark.read().schema(schema).parquet(staged.toString());
-        org.apache.spark.sql.Column rowHash = xxhash64(java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
-                .toArray(org.apache.spark.sql.Column[]::new)).cast(DataTypes.createDecimalType(20, 0));
-        Row beforeFigures = before.agg(count(lit(1)), sum(rowHash)).first();
-        Row afterFigures = after.agg(count(lit(1)), sum(rowHash)).first();
-        long rowsBefore = beforeFigures.getLong(0);
+    private long verify(TableDefinition table, String dt, StructType schema, RowKeys keys, String[] inputPaths, Map<String, Object> read,
+            Path staged) throws VerificationFailedException {
+        Row afterFigures = spark.read().schema(schema).parquet(staged.toString()).agg(count(lit(1)).as(ROWS), sum(rowHash(schema)).as(HASH)).first();
+        long rowsBefore = ((Number) read.get(ROWS)).longValue();
         long rowsAfter = afterFigures.getLong(0);
-        boolean sameContent = java.util.Objects.equals(beforeFigures.get(1), afterFigures.get(1));
+        boolean sameContent = java.util.Objects.equals(read.get(HASH), afterFigures.get(1));
         if (rowsBefore == rowsAfter && sameContent) {
             // every row's hash covers its ids: a row lost, doubled or changed changes the count or the sum
             return rowsBefore;
@@ -353,6 +363,8 @@ public final class Compactor {
         // what differs, by id, for the message (two shuffles: only when something is wrong)
         org.apache.spark.sql.Column[] ids = keys.idColumns().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new);
+        Dataset<Row> before = spark.read().schema(schema).parquet(inputPaths);
+        Dataset<Row> after = spark.read().schema(schema).parquet(staged.toString());
         Dataset<Row> missing = before.select(ids).exceptAll(after.select(ids));
         Dataset<Row> added = after.select(ids).exceptAll(before.select(ids));
         long missingCount = missing.count();
@@ -360,6 +372,27 @@ public final class Compactor {
         throw new VerificationFailedException("Compaction of " + table.tableName() + " dt=" + dt + " aborted before the switch: the new files hold "
                 + rowsAfter + " row(s), the old ones " + rowsBefore + "; " + missingCount + " id(s) missing" + sample(missing, missingCount) + ", "
                 + addedCount + " added" + sample(added, addedCount) + (sameContent ? "" : ", row contents differ") + "; the partition is unchanged");
+    }
+
+    /** The metrics Spark observed in the rewrite's job; they arrive with the job's end, so a short wait is plenty. */
+    private static Map<String, Object> observed(Observation observation) throws IOException {
+        try {
+            return scala.jdk.javaapi.CollectionConverters.asJava(
+                    scala.jdk.javaapi.FutureConverters.asJava(observation.future()).toCompletableFuture().get(OBSERVED_WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting for the rewrite's observed row count");
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IOException("The rewrite's observed row count and hash did not arrive within " + OBSERVED_WAIT.toSeconds() + " s: " + e, e);
+        }
+    }
+
+    /** A row's hash over every column, as a decimal so that a sum over billions of rows cannot overflow. */
+    private static org.apache.spark.sql.Column rowHash(StructType schema) {
+        return xxhash64(java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .cast(DataTypes.createDecimalType(20, 0));
     }
 
     private static String sample(Dataset<Row> ids, long count) {
