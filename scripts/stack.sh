@@ -568,6 +568,28 @@ await_api() {
   lake_log "api: ready on $API_URL"
 }
 
+# The job router the lake service reads (JOB_ROUTER_FILE): a copy of the bundled jobs.json, yours
+# to edit. A copy nobody edited (its checksum is the one recorded when it was copied) follows the
+# bundled file when that changes, so a new job or parameter reaches an existing state folder; an
+# edited one is left alone, with a note when the bundled file moved on.
+install_job_router() {
+  local bundled="$LAKE_REPO_ROOT/spark-jobs/src/main/resources/jobs.json" recorded="$JOB_ROUTER_FILE.bundled-sha256"
+  if [[ ! -f "$JOB_ROUTER_FILE" ]]; then
+    mkdir -p "$(dirname "$JOB_ROUTER_FILE")"
+    cp "$bundled" "$JOB_ROUTER_FILE"
+    sha256sum < "$bundled" | cut -d' ' -f1 > "$recorded"
+    return
+  fi
+  cmp -s "$bundled" "$JOB_ROUTER_FILE" && return
+  if [[ -f "$recorded" && "$(sha256sum < "$JOB_ROUTER_FILE" | cut -d' ' -f1)" == "$(cat "$recorded")" ]]; then
+    cp "$bundled" "$JOB_ROUTER_FILE"
+    sha256sum < "$bundled" | cut -d' ' -f1 > "$recorded"
+    lake_log "job router: $JOB_ROUTER_FILE updated to the bundled jobs.json"
+  else
+    lake_log "job router: $JOB_ROUTER_FILE differs from the bundled spark-jobs/src/main/resources/jobs.json and was edited; left as it is"
+  fi
+}
+
 # Sets SERVICE_COMMAND: the lake service's JVM. It reads its settings from the environment
 # (KAFKA_BOOTSTRAP, EVENTS_TOPIC, LAKE_ROOT, CHECKPOINT_DIR, METASTORE_URI, HIVE_DATABASE,
 # HADOOP_CONF_DIR, SPARK_MASTER, TRIGGER_INTERVAL, MAX_OFFSETS_PER_TRIGGER, LAKE_SERVICE_PORT),
@@ -577,10 +599,7 @@ streaming_command() {
     || ensure_built spark-jobs spark-jobs/target/classpath.txt
   local -a jvm_flags=()
   mapfile -t jvm_flags < <(grep -v '^\s*\(#\|$\)' "$LAKE_REPO_ROOT/spark-jobs/jvm-options.txt")
-  if [[ ! -f "$JOB_ROUTER_FILE" ]]; then
-    mkdir -p "$(dirname "$JOB_ROUTER_FILE")"
-    cp "$LAKE_REPO_ROOT/spark-jobs/src/main/resources/jobs.json" "$JOB_ROUTER_FILE"
-  fi
+  install_job_router
   jvm streaming
   heap "$LAKE_SERVICE_HEAP_OPTS"
   if cluster_mode; then

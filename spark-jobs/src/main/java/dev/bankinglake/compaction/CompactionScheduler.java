@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileStatus;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class CompactionScheduler implements AutoCloseable {
     private final PartitionLayout layout;
     private final Function<JobRequest, String> submit;
     private final Clock clock;
+    private final AtomicBoolean openRefusalLogged = new AtomicBoolean();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "compaction-schedule");
         thread.setDaemon(true);
@@ -101,6 +103,14 @@ public final class CompactionScheduler implements AutoCloseable {
         catch (JobRequestException e) {
             if (e.status() == 409) {
                 LOG.debug("Compaction due, but a run is in progress: {}", e.getMessage());
+            }
+            else if (parameters.containsKey(CompactionRequest.OPEN_MIN_FILES) && e.getMessage().contains(CompactionRequest.OPEN_MIN_FILES)) {
+                // a job router file from before open days were merged: say so once, not every check
+                if (openRefusalLogged.compareAndSet(false, true)) {
+                    LOG.warn("Open days are not merged: the job router refuses the compact job's parameter {} ({}); add it to the job's "
+                            + "parameters in JOB_ROUTER_FILE, as the bundled jobs.json has it, or set COMPACTION_OPEN_FILES=0",
+                            CompactionRequest.OPEN_MIN_FILES, e.getMessage());
+                }
             }
             else {
                 LOG.warn("Cannot submit the scheduled compaction: {}", e.getMessage());

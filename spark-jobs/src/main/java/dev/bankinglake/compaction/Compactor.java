@@ -152,12 +152,19 @@ public final class Compactor {
         List<FileStatus> files = compact || recovery ? layout.dataFiles(current) : List.of();
         boolean batchFilesOnly = minBatchFiles > 0;
         // merging an open day: the compacted files stay as they are, and come along to the new generation
-        List<FileStatus> inputs = batchFilesOnly ? files.stream().filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).toList()
-                : files;
-        List<FileStatus> carried = batchFilesOnly ? files.stream().filter(file -> PartitionLayout.isCompactedFile(file.getPath().getName())).toList()
-                : List.of();
+        List<FileStatus> inputs = files;
+        List<FileStatus> carried = List.of();
+        if (batchFilesOnly) {
+            List<FileStatus> batchFiles = files.stream().filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).toList();
+            inputs = oldestWithin(batchFiles, mergeBytes(targetFileSize));
+            Set<String> merged = inputs.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
+            carried = files.stream().filter(file -> !merged.contains(file.getPath().getName())).toList();
+            if (batchFiles.size() < minBatchFiles) {
+                inputs = List.of();
+            }
+        }
         long inputBytes = files.stream().mapToLong(FileStatus::getLen).sum();
-        boolean worth = compact && (batchFilesOnly ? inputs.size() >= minBatchFiles : TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize));
+        boolean worth = compact && (batchFilesOnly ? inputs.size() >= 2 : TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize));
         if (!recovery && !worth) {
             return outcome(table, dt, files.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
                     files.size(), files.size(), inputBytes, inputBytes, 0, 0, current, steps, started);
@@ -225,7 +232,7 @@ public final class Compactor {
                 .toArray(org.apache.spark.sql.Column[]::new);
         LOG.info("{} {} dt={}: {} file(s), {} bytes, into {} file(s) sorted by {} ({}{})", merge ? "Merging the batch files of" : "Compacting",
                 table.tableName(), dt, inputs.size(), inputBytes, outputs, keys.timeColumn(), PartitionLayout.generationName(generation),
-                carried.isEmpty() ? "" : ", " + carried.size() + " compacted file(s) carried over");
+                carried.isEmpty() ? "" : ", " + carried.size() + " other file(s) carried over");
 
         // contiguous time ranges, one per output file: their min/max statistics do not overlap (one
         // file: one task reads and sorts it all, with no sampling job and no shuffle)
@@ -264,7 +271,7 @@ public final class Compactor {
         hook.reached(Step.VERIFIED, table, dt);
         long switchStarted = System.nanoTime();
 
-        // the files of earlier compactions never change: copied before the lock, which batches wait for
+        // the files this merge leaves as they are never change: copied before the lock, which batches wait for
         for (FileStatus file : carried) {
             carryOver(fileSystem, file, new Path(staged, file.getPath().getName()), "compacted");
         }
@@ -323,17 +330,41 @@ public final class Compactor {
         }
         steps.add((merge ? "merged " : "compacted ") + inputs.size() + (merge ? " batch file(s)" : " file(s)") + " into "
                 + outputsStaged.size() + " in " + PartitionLayout.generationName(generation)
-                + (carried.isEmpty() ? "" : ", with " + carried.size() + " compacted file(s) carried over")
+                + (carried.isEmpty() ? "" : ", with " + carried.size() + " other file(s) carried over")
                 + (late.isEmpty() ? "" : ", with " + late.size() + " late file(s) carried over"));
         long finished = System.nanoTime();
         LOG.info("Compacted {} dt={}: {} file(s), {} bytes -> {} file(s), {} bytes, {} rows, verified{}; now at {} (rewrite {} ms, check {} ms, "
                         + "carry-over and switch {} ms)", table.tableName(), dt, inputs.size(), inputBytes, outputsStaged.size(), outputBytes, rows,
-                carried.isEmpty() ? "" : ", " + carried.size() + " compacted file(s) carried over", target,
+                carried.isEmpty() ? "" : ", " + carried.size() + " other file(s) carried over", target,
                 (checkStarted - rewriteStarted) / 1_000_000, (switchStarted - checkStarted) / 1_000_000, (finished - switchStarted) / 1_000_000);
         // with no grace (a benchmark, a test), the old files go at once
         deleteDue(table, dt, target, steps);
         return outcome(table, dt, PartitionOutcome.Action.COMPACTED, inputs.size() + carried.size(), outputsStaged.size() + carried.size() + late.size(),
                 inputBytes + carriedBytes, outputBytes + carriedBytes, rows, late.size(), target, steps, started);
+    }
+
+    /**
+     * The bytes of batch files one merge of an open day rewrites at most: a quarter of the target
+     * file size, so that a merge under load stays a few seconds of work however far behind it is;
+     * what is left waits for the next check.
+     */
+    static long mergeBytes(long targetFileSize) {
+        return Math.max(1, targetFileSize / 4);
+    }
+
+    /** The batch files in name order (batch ids are zero-padded: commit order) while their bytes fit, and at least two. */
+    static List<FileStatus> oldestWithin(List<FileStatus> batchFiles, long maxBytes) {
+        List<FileStatus> sorted = batchFiles.stream().sorted(java.util.Comparator.comparing(file -> file.getPath().getName())).toList();
+        List<FileStatus> taken = new ArrayList<>();
+        long bytes = 0;
+        for (FileStatus file : sorted) {
+            if (taken.size() >= 2 && bytes + file.getLen() > maxBytes) {
+                break;
+            }
+            taken.add(file);
+            bytes += file.getLen();
+        }
+        return taken;
     }
 
     /** Copies a file the new generation takes over unchanged, checking that all its bytes arrived. */

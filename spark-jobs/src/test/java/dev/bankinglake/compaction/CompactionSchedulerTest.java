@@ -111,6 +111,19 @@ class CompactionSchedulerTest {
                 "cash_transactions dt=2026-11-20: 4 batch files in a day still open",
                 "cash_transactions dt=2026-11-21: 2 batch files in a day still open");
         assertThat(scheduler(true, Duration.ofHours(1), 0).dueOpen(NOW)).as("COMPACTION_OPEN_FILES=0").isEmpty();
+        // a job router file older than open merges refuses the parameter: no run, and the closed days' check goes on
+        CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB, 3,
+                Duration.ofSeconds(20));
+        CompactionScheduler oldRouter = new CompactionScheduler(config, layout, request -> {
+            if (request.parameters().containsKey("open_min_files")) {
+                throw new JobRequestException(400, "Unknown parameter 'open_min_files' for job 'compact' (allowed: from_dt, table, target_file_size, to_dt)");
+            }
+            submitted.add(request);
+            return "run-" + submitted.size();
+        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(oldRouter.checkOpen()).isEmpty();
+        assertThat(oldRouter.checkOpen()).isEmpty();
+        assertThat(oldRouter.check()).as("the closed day of cash_transactions").contains("run-2");
         assertThat(scheduler(false, Duration.ofHours(1), 3).dueOpen(NOW)).as("not scheduled").isEmpty();
     }
 

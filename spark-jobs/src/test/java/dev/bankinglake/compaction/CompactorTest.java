@@ -444,7 +444,7 @@ class CompactorTest {
         });
         PartitionOutcome merged = racing.merge(table, DAY, 4);
         assertThat(merged.steps()).containsExactly(
-                "merged 4 batch file(s) into 1 in gen-0002, with 1 compacted file(s) carried over, with 1 late file(s) carried over");
+                "merged 4 batch file(s) into 1 in gen-0002, with 1 other file(s) carried over, with 1 late file(s) carried over");
         Path two = layout.generationFolder(table, DAY, 2);
         assertThat(names(two)).containsExactly(BatchFileCommitter.fileName(8, QUERY, 0), "compacted-0001-00000.snappy.parquet",
                 "compacted-0002-00000.snappy.parquet");
@@ -471,6 +471,36 @@ class CompactorTest {
         assertThat(fileSystem.exists(two)).isFalse();
         assertExact(LakeTable.CASH_TRANSACTIONS, "after the retired generations went");
         assertThat(CurrentLocations.read(spark, layout, table).count()).isEqualTo(expected.get(LakeTable.CASH_TRANSACTIONS));
+    }
+
+    @Test
+    void aMergeRewritesTheOldestBatchFilesWithinAQuarterOfTheTargetAndCarriesTheRestOver() throws Exception {
+        TableDefinition table = LakeTable.ASSET_PRICES;
+        for (long batchId = 0; batchId < 6; batchId++) {
+            batch(batchId, 30);
+        }
+        List<FileStatus> files = layout.dataFiles(layout.home(table, DAY));
+        long largest = files.stream().mapToLong(FileStatus::getLen).max().orElseThrow();
+        // a target whose quarter holds two or three of these files, not six
+        long target = 4 * (2 * largest + largest / 2);
+        PartitionOutcome outcome = compactor(target, Compactor.StepHook.NONE).merge(table, DAY, 4);
+        List<String> merged = Compactor.oldestWithin(files, Compactor.mergeBytes(target)).stream().map(file -> file.getPath().getName()).toList();
+        assertThat(merged).hasSizeBetween(2, 3).startsWith(BatchFileCommitter.fileName(0, QUERY, 0), BatchFileCommitter.fileName(1, QUERY, 0));
+        assertThat(outcome.steps()).containsExactly("merged " + merged.size() + " batch file(s) into 1 in gen-0001, with " + (6 - merged.size())
+                + " other file(s) carried over");
+        Path generation = layout.generationFolder(table, DAY, 1);
+        assertThat(names(generation)).hasSize(1 + 6 - merged.size()).contains(BatchFileCommitter.fileName(5, QUERY, 0))
+                .doesNotContainAnyElementsOf(merged);
+        assertExact(LakeTable.ASSET_PRICES, "after a merge of part of the batch files");
+        // the next merge takes the oldest of what is left
+        PartitionOutcome next = compactor(target, Compactor.StepHook.NONE).merge(table, DAY, 3);
+        assertThat(next.action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
+        assertThat(names(layout.generationFolder(table, DAY, 2))).contains("compacted-0001-00000.snappy.parquet", "compacted-0002-00000.snappy.parquet");
+        assertExact(LakeTable.ASSET_PRICES, "after the next merge");
+        // at least two files, however large
+        List<FileStatus> large = List.of(new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-b")), new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-a")),
+                new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-c")));
+        assertThat(Compactor.oldestWithin(large, 10)).extracting(file -> file.getPath().getName()).containsExactly("batch-a", "batch-b");
     }
 
     @Test
