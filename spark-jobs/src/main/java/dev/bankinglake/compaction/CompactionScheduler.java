@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileStatus;
 import org.slf4j.Logger;
@@ -38,12 +39,15 @@ public final class CompactionScheduler implements AutoCloseable {
     public static final String JOB = "compact";
     public static final String EXTERNAL_ID = "scheduled";
     private static final int MAX_REASONS = 20;
+    /** While ingestion has no slack, an open day waits for this many times {@code COMPACTION_OPEN_FILES}. */
+    static final int BUSY_FACTOR = 4;
 
     private final CompactionConfig config;
     private final PartitionLayout layout;
     private final Function<JobRequest, String> submit;
     private final Clock clock;
     private final AtomicBoolean openRefusalLogged = new AtomicBoolean();
+    private final BooleanSupplier ingestBusy;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "compaction-schedule");
         thread.setDaemon(true);
@@ -52,15 +56,25 @@ public final class CompactionScheduler implements AutoCloseable {
 
     /** {@code submit} starts a run of the router's job and returns its id. */
     public CompactionScheduler(CompactionConfig config, PartitionLayout layout, Function<JobRequest, String> submit, Clock clock) {
+        this(config, layout, submit, clock, () -> false);
+    }
+
+    /**
+     * {@code ingestBusy}: whether ingestion has no slack now (its last batch took longer than its
+     * trigger interval); open days then wait for {@value #BUSY_FACTOR} times as many batch files.
+     */
+    public CompactionScheduler(CompactionConfig config, PartitionLayout layout, Function<JobRequest, String> submit, Clock clock,
+            BooleanSupplier ingestBusy) {
         this.config = requireNonNull(config, "config is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.submit = requireNonNull(submit, "submit is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.ingestBusy = requireNonNull(ingestBusy, "ingestBusy is null");
     }
 
     /** Starts checking for the service's {@code jobs}, the first time after one interval. */
-    public static CompactionScheduler start(CompactionConfig config, PartitionLayout layout, JobRunner jobs, Clock clock) {
-        CompactionScheduler scheduler = new CompactionScheduler(config, layout, request -> jobs.submit(request).id(), clock);
+    public static CompactionScheduler start(CompactionConfig config, PartitionLayout layout, JobRunner jobs, Clock clock, BooleanSupplier ingestBusy) {
+        CompactionScheduler scheduler = new CompactionScheduler(config, layout, request -> jobs.submit(request).id(), clock, ingestBusy);
         long interval = config.checkInterval().toMillis();
         scheduler.executor.scheduleWithFixedDelay(scheduler::check, interval, interval, TimeUnit.MILLISECONDS);
         if (config.mergesOpenDays()) {
@@ -70,7 +84,8 @@ public final class CompactionScheduler implements AutoCloseable {
         LOG.info("Compaction: {} every {}, closed {} after midnight UTC, retired folders deleted {} after the switch, target {} bytes; {}",
                 config.scheduled() ? "closed partitions compacted, checked" : "only interrupted runs finished, checked", config.checkInterval(),
                 config.closeGrace(), config.deleteGrace(), config.targetFileSize(), config.mergesOpenDays()
-                        ? "open days merged at " + config.openFiles() + " batch files, counted every " + config.openCheckInterval()
+                        ? "open days merged at " + config.openFiles() + " batch files (" + config.openFiles() * BUSY_FACTOR
+                                + " while ingestion has no slack), counted every " + config.openCheckInterval()
                         : "open days not merged");
         return scheduler;
     }
@@ -82,7 +97,18 @@ public final class CompactionScheduler implements AutoCloseable {
 
     /** Submits a run that merges the open days when one of their partitions has enough batch files. */
     Optional<String> checkOpen() {
-        return submitIfDue(() -> dueOpen(clock.instant()), Map.of(CompactionRequest.OPEN_MIN_FILES, Integer.toString(config.openFiles())));
+        int minFiles = openThreshold();
+        return submitIfDue(() -> dueOpen(clock.instant(), minFiles), Map.of(CompactionRequest.OPEN_MIN_FILES, Integer.toString(minFiles)));
+    }
+
+    /**
+     * The batch files an open day's partition waits for: {@code COMPACTION_OPEN_FILES}, or while
+     * ingestion has no slack {@value #BUSY_FACTOR} times as many, so that merges mostly run when the
+     * lake service has time for them (a merge under load takes CPU from the batches and so from
+     * freshness) and a day under load still opens a bounded number of files.
+     */
+    int openThreshold() {
+        return ingestBusy.getAsBoolean() ? config.openFiles() * BUSY_FACTOR : config.openFiles();
     }
 
     @FunctionalInterface
@@ -156,6 +182,10 @@ public final class CompactionScheduler implements AutoCloseable {
      * not merged. Only the open days' folders are listed.
      */
     public List<String> dueOpen(Instant now) throws IOException {
+        return dueOpen(now, config.openFiles());
+    }
+
+    private List<String> dueOpen(Instant now, int minFiles) throws IOException {
         List<String> due = new ArrayList<>();
         if (!config.mergesOpenDays()) {
             return due;
@@ -170,7 +200,7 @@ public final class CompactionScheduler implements AutoCloseable {
                 PartitionState state = layout.state(table, dt);
                 long batchFiles = layout.dataFiles(layout.generationFolder(table, dt, state.current())).stream()
                         .filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).count();
-                if (batchFiles >= config.openFiles()) {
+                if (batchFiles >= minFiles) {
                     due.add(table.tableName() + " dt=" + dt + ": " + batchFiles + " batch files in a day still open");
                 }
                 if (due.size() >= MAX_REASONS) {

@@ -201,7 +201,10 @@ public final class LakeService {
             });
             jobContext.set(new JobContext(spark, lakeFileSystem, lakeRoot, committer, registrar, config.kafkaBootstrap(), config.eventsTopic(),
                     checkpoint, config.schemaVersions(), "none"));
-            compaction = CompactionScheduler.start(CompactionConfig.fromEnvironment(System.getenv()), committer.layout(), jobs, clock);
+            // ingestion has no slack while its batches take longer than the trigger: open days' merges then wait for more files
+            long triggerMillis = config.triggerInterval().toMillis();
+            compaction = CompactionScheduler.start(CompactionConfig.fromEnvironment(System.getenv()), committer.layout(), jobs, clock,
+                    () -> ingest.snapshot().lastProgress().map(progress -> progress.batchDuration() > triggerMillis).orElse(false));
             if (jobsConfig.mqttUri().isPresent()) {
                 mqtt = new MqttJobBridge(jobsConfig, jobs, clock, "lake-service-" + lock.holder().instanceId());
                 mqtt.start();

@@ -128,6 +128,28 @@ class CompactionSchedulerTest {
     }
 
     @Test
+    void whileIngestionHasNoSlackAnOpenDayWaitsForFourTimesAsManyBatchFiles() throws IOException {
+        String[] twelve = java.util.stream.IntStream.range(0, 12).mapToObj(index -> "batch-" + index + ".parquet").toArray(String[]::new);
+        files(layout.home(LakeTable.ASSET_PRICES, "2026-11-21"), twelve);
+        CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB, 4,
+                Duration.ofSeconds(20));
+        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompactionScheduler scheduler = new CompactionScheduler(config, layout, request -> {
+            submitted.add(request);
+            return "run-" + submitted.size();
+        }, Clock.fixed(NOW, ZoneOffset.UTC), busy::get);
+        assertThat(scheduler.openThreshold()).isEqualTo(16);
+        assertThat(scheduler.checkOpen()).as("12 batch files, 16 while busy").isEmpty();
+        files(layout.home(LakeTable.ASSET_PRICES, "2026-11-21"), "batch-12.parquet", "batch-13.parquet", "batch-14.parquet", "batch-15.parquet");
+        assertThat(scheduler.checkOpen()).contains("run-1");
+        assertThat(submitted).containsExactly(new JobRequest("compact", Map.of("open_min_files", "16"), Optional.of("scheduled"), JobRequest.Mode.ASYNC));
+        busy.set(false);
+        assertThat(scheduler.openThreshold()).isEqualTo(4);
+        assertThat(scheduler.checkOpen()).contains("run-2");
+        assertThat(submitted.get(1).parameters()).containsEntry("open_min_files", "4");
+    }
+
+    @Test
     void finishesInterruptedCompactionsEvenWhenNotScheduled() throws IOException {
         TableDefinition table = LakeTable.ASSET_TRANSACTIONS;
         // a generation in place, the home still full and no marker: a switch to confirm
