@@ -178,8 +178,8 @@ public final class CompactionScheduler implements AutoCloseable {
 
     /**
      * The partitions of days still open (not closed by the schedule's rule) that hold at least
-     * {@code COMPACTION_OPEN_FILES} batch files, as {@code table dt=D: why}; empty when open days are
-     * not merged. Only the open days' folders are listed.
+     * {@code COMPACTION_OPEN_FILES} batch files and less than {@code COMPACTION_TARGET_FILE_SIZE} in all,
+     * as {@code table dt=D: why}; empty when open days are not merged. Only the open days' folders are listed.
      */
     public List<String> dueOpen(Instant now) throws IOException {
         return dueOpen(now, config.openFiles());
@@ -198,9 +198,10 @@ public final class CompactionScheduler implements AutoCloseable {
                     continue;
                 }
                 PartitionState state = layout.state(table, dt);
-                long batchFiles = layout.dataFiles(layout.generationFolder(table, dt, state.current())).stream()
-                        .filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).count();
-                if (batchFiles >= minFiles) {
+                List<FileStatus> files = layout.dataFiles(layout.generationFolder(table, dt, state.current()));
+                long batchFiles = files.stream().filter(file -> !PartitionLayout.isCompactedFile(file.getPath().getName())).count();
+                // a partition of the target size or more waits for the day's close (Compactor#merge)
+                if (batchFiles >= minFiles && Compactor.inputBytes(files) <= config.targetFileSize()) {
                     due.add(table.tableName() + " dt=" + dt + ": " + batchFiles + " batch files in a day still open");
                 }
                 if (due.size() >= MAX_REASONS) {

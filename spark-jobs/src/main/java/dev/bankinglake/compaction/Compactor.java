@@ -133,9 +133,9 @@ public final class Compactor {
 
     /**
      * Finishes or cleans up what earlier runs left for a partition that still takes batches, then,
-     * when it holds at least {@code minBatchFiles} files that batches committed (at least two),
-     * rewrites those into one sorted file or a few, and carries the files of earlier compactions
-     * over unchanged.
+     * when it holds at least {@code minBatchFiles} files that batches committed (at least two) and
+     * less than the target file size in all, rewrites the oldest of them (up to a quarter of the
+     * target) into one sorted file, and carries every other file over unchanged.
      */
     public PartitionOutcome merge(TableDefinition table, String dt, int minBatchFiles) throws Exception {
         return run(table, dt, true, Math.max(2, minBatchFiles));
@@ -159,7 +159,9 @@ public final class Compactor {
             inputs = oldestWithin(batchFiles, mergeBytes(targetFileSize));
             Set<String> merged = inputs.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
             carried = files.stream().filter(file -> !merged.contains(file.getPath().getName())).toList();
-            if (batchFiles.size() < minBatchFiles) {
+            // a partition already holding the target size is left to the compaction once the day closes: its
+            // files are large enough, and copying them over at every merge would cost more than it saves
+            if (batchFiles.size() < minBatchFiles || inputBytes(files) > targetFileSize) {
                 inputs = List.of();
             }
         }
@@ -365,6 +367,10 @@ public final class Compactor {
             bytes += file.getLen();
         }
         return taken;
+    }
+
+    static long inputBytes(List<FileStatus> files) {
+        return files.stream().mapToLong(FileStatus::getLen).sum();
     }
 
     /** Copies a file the new generation takes over unchanged, checking that all its bytes arrived. */

@@ -11,7 +11,7 @@ class CompactionConfigTest {
     @Test
     void defaults() {
         assertThat(CompactionConfig.fromEnvironment(Map.of()))
-                .isEqualTo(new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128L * 1024 * 1024, 40,
+                .isEqualTo(new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128L * 1024 * 1024, 0,
                         Duration.ofSeconds(20)));
     }
 
@@ -28,6 +28,7 @@ class CompactionConfigTest {
         assertThat(config).isEqualTo(new CompactionConfig(false, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(90), 64L * 1024 * 1024, 0,
                 Duration.ofMinutes(1)));
         assertThat(config.mergesOpenDays()).isFalse();
+        assertThat(CompactionConfig.fromEnvironment(Map.of()).mergesOpenDays()).as("off by default").isFalse();
         assertThat(CompactionConfig.fromEnvironment(Map.of("COMPACTION_OPEN_FILES", "8")).mergesOpenDays()).isTrue();
         assertThat(CompactionConfig.fromEnvironment(Map.of("COMPACTION_OPEN_FILES", "8", "COMPACTION_SCHEDULED", "false")).mergesOpenDays())
                 .as("not scheduled").isFalse();

@@ -111,6 +111,15 @@ class CompactionSchedulerTest {
                 "cash_transactions dt=2026-11-20: 4 batch files in a day still open",
                 "cash_transactions dt=2026-11-21: 2 batch files in a day still open");
         assertThat(scheduler(true, Duration.ofHours(1), 0).dueOpen(NOW)).as("COMPACTION_OPEN_FILES=0").isEmpty();
+        // a partition holding the target size (here 128 MB) or more waits for the day's close
+        try (var out = fileSystem.create(new Path(layout.home(LakeTable.ASSET_TRANSACTIONS, "2026-11-21"), "batch-big.parquet"))) {
+            out.write(new byte[1024 * 1024]);
+        }
+        files(layout.home(LakeTable.ASSET_TRANSACTIONS, "2026-11-21"), "batch-1.parquet", "batch-2.parquet");
+        CompactionConfig small = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), MB, 3,
+                Duration.ofSeconds(20));
+        assertThat(new CompactionScheduler(small, layout, request -> "x", Clock.fixed(NOW, ZoneOffset.UTC)).dueOpen(NOW))
+                .as("1 MB target: asset_transactions holds more").containsExactly("asset_prices dt=2026-11-21: 3 batch files in a day still open");
         // a job router file older than open merges refuses the parameter: no run, and the closed days' check goes on
         CompactionConfig config = new CompactionConfig(true, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(1), 128 * MB, 3,
                 Duration.ofSeconds(20));

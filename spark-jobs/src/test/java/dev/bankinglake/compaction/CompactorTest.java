@@ -497,6 +497,13 @@ class CompactorTest {
         assertThat(next.action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
         assertThat(names(layout.generationFolder(table, DAY, 2))).contains("compacted-0001-00000.snappy.parquet", "compacted-0002-00000.snappy.parquet");
         assertExact(LakeTable.ASSET_PRICES, "after the next merge");
+        // a partition that holds the target size already waits for the day's close
+        batch(6, 30);
+        batch(7, 30);
+        long held = layout.dataFiles(layout.generationFolder(table, DAY, 2)).stream().mapToLong(FileStatus::getLen).sum();
+        assertThat(compactor(held - 1, Compactor.StepHook.NONE).merge(table, DAY, 2).action()).isEqualTo(PartitionOutcome.Action.UP_TO_DATE);
+        assertThat(compactor(held, Compactor.StepHook.NONE).merge(table, DAY, 2).action()).isEqualTo(PartitionOutcome.Action.COMPACTED);
+        assertExact(LakeTable.ASSET_PRICES, "after the last merge");
         // at least two files, however large
         List<FileStatus> large = List.of(new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-b")), new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-a")),
                 new FileStatus(100, false, 1, 1, 0, new Path("/x/batch-c")));
