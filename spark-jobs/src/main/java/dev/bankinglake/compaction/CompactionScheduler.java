@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * The lake service's compaction schedule: every {@code COMPACTION_CHECK_INTERVAL} it looks at the
  * lake's folders (no Spark, no metastore) and, when a closed partition is worth compacting or an
  * earlier run left something to finish or delete, submits the {@code compact} job, which then shows
- * in {@code GET /jobs} like any run. Every {@code COMPACTION_OPEN_CHECK_INTERVAL} it counts the batch
- * files of the days still open and, once a partition holds {@code COMPACTION_OPEN_FILES}, submits
- * {@code compact} with {@code open_min_files}, which merges them: a query of today then opens a
- * few files, not one per batch since midnight. One run at a time: an on-demand run in progress
+ * in {@code GET /jobs} like any run. With {@code COMPACTION_OPEN_FILES} set (off by default), every
+ * {@code COMPACTION_OPEN_CHECK_INTERVAL} it also counts the batch files of the days still open and,
+ * once a partition holds that many, submits {@code compact} with {@code open_min_files}, which
+ * merges them: a query of today then opens a few dozen files, not one per batch since midnight. One run at a time: an on-demand run in progress
  * makes the schedule wait for its next check.
  */
 public final class CompactionScheduler implements AutoCloseable {

@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.SortedSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -57,10 +57,10 @@ import org.slf4j.LoggerFactory;
  *       metastore at it in one {@code alter_partition} (from then on queries read there);</li>
  *   <li>marks the old location retired; it is deleted by a later run once the grace has passed.</li>
  * </ol>
- * A day still open (it takes a batch's files every trigger) is merged instead ({@link #merge}): only
- * its batch files are rewritten, into one sorted file or a few; the files earlier compactions wrote
- * are carried over to the new generation unchanged, so that a day's Presto queries open a handful of
- * files at any hour, not one per batch since midnight.
+ * A day still open (it takes a batch's files every trigger) can be merged instead ({@link #merge}):
+ * its oldest batch files, up to a quarter of the target size, are rewritten into one sorted file,
+ * and every other file is copied to the new generation unchanged, so that a day's Presto queries
+ * open a few dozen files at any hour, not one per batch since midnight.
  * A query therefore reads either the old folder, whole, or the new one, whole. A kill at any
  * moment leaves either the old location current (staging is thrown away) or the new generation in
  * place, verified, with the metastore confirmed by the next run.
@@ -275,7 +275,7 @@ public final class Compactor {
 
         // the files this merge leaves as they are never change: copied before the lock, which batches wait for
         for (FileStatus file : carried) {
-            carryOver(fileSystem, file, new Path(staged, file.getPath().getName()), "compacted");
+            carryOver(fileSystem, file, new Path(staged, file.getPath().getName()), "unchanged");
         }
         Set<String> inputNames = inputs.stream().map(file -> file.getPath().getName()).collect(Collectors.toSet());
         Set<String> takenOver = new HashSet<>(inputNames);
