@@ -165,7 +165,7 @@ public final class Compactor {
                 inputs = List.of();
             }
         }
-        long inputBytes = files.stream().mapToLong(FileStatus::getLen).sum();
+        long inputBytes = inputBytes(files);
         boolean worth = compact && (batchFilesOnly ? inputs.size() >= 2 : TargetFiles.worthRewriting(inputFiles(inputs), targetFileSize));
         if (!recovery && !worth) {
             return outcome(table, dt, files.isEmpty() && compact ? PartitionOutcome.Action.EMPTY : PartitionOutcome.Action.UP_TO_DATE,
@@ -224,8 +224,8 @@ public final class Compactor {
         fileSystem.delete(staging, true);
         Path written = new Path(staging, "written");
         Path staged = new Path(staging, PartitionLayout.generationName(generation));
-        long inputBytes = inputs.stream().mapToLong(FileStatus::getLen).sum();
-        long carriedBytes = carried.stream().mapToLong(FileStatus::getLen).sum();
+        long inputBytes = inputBytes(inputs);
+        long carriedBytes = inputBytes(carried);
         int outputs = TargetFiles.outputFiles(inputBytes, targetFileSize);
         RowKeys keys = RowKeys.of(table);
         StructType schema = dataSchema(table);
@@ -369,6 +369,7 @@ public final class Compactor {
         return taken;
     }
 
+    /** The bytes of the files, together. */
     static long inputBytes(List<FileStatus> files) {
         return files.stream().mapToLong(FileStatus::getLen).sum();
     }

@@ -209,6 +209,15 @@ class CompactorTest {
         assertThat(figures.getLong(1)).as("distinct ids of %s %s", table.tableName(), context).isEqualTo(expected.get(table));
     }
 
+    /** The first generation a compaction staged, with its files deleted, for a test to put others in their place. */
+    private Path emptiedStagedGeneration(TableDefinition table, String dt) throws IOException {
+        Path staged = new Path(Compactor.stagingFolder(layout, table, dt), PartitionLayout.generationName(1));
+        for (FileStatus file : layout.dataFiles(staged)) {
+            fileSystem.delete(file.getPath(), false);
+        }
+        return staged;
+    }
+
     private List<String> names(Path location) throws IOException {
         return layout.dataFiles(location).stream().map(file -> file.getPath().getName()).toList();
     }
@@ -344,10 +353,7 @@ class CompactorTest {
         Compactor lossy = compactor(128L * 1024 * 1024, (step, table, dt) -> {
             if (step == Compactor.Step.STAGED) {
                 // as if the rewrite had lost rows: the staged generation holds one batch's file only
-                Path staged = new Path(Compactor.stagingFolder(layout, table, dt), PartitionLayout.generationName(1));
-                for (FileStatus file : layout.dataFiles(staged)) {
-                    fileSystem.delete(file.getPath(), false);
-                }
+                Path staged = emptiedStagedGeneration(table, dt);
                 org.apache.hadoop.fs.FileUtil.copy(fileSystem, new Path(home, BatchFileCommitter.fileName(0, QUERY, 0)), fileSystem,
                         new Path(staged, "compacted-0001-00000.snappy.parquet"), false, fileSystem.getConf());
             }
@@ -372,15 +378,12 @@ class CompactorTest {
         Compactor swapping = compactor(128L * 1024 * 1024, (step, table, dt) -> {
             if (step == Compactor.Step.STAGED) {
                 // as many rows as before, but one event twice and another one gone
-                Path staged = new Path(Compactor.stagingFolder(layout, table, dt), PartitionLayout.generationName(1));
                 Dataset<Row> rows = spark.read().schema(Compactor.dataSchema(table)).parquet(home.toString());
                 List<String> ids = rows.select("event_id").orderBy("event_id").limit(2).collectAsList().stream().map(row -> row.getString(0)).toList();
                 Path tampered = new Path(Compactor.stagingFolder(layout, table, dt), "tampered");
                 rows.filter(col("event_id").notEqual(ids.get(0))).union(rows.filter(col("event_id").equalTo(ids.get(1)))).coalesce(1)
                         .write().parquet(tampered.toString());
-                for (FileStatus file : layout.dataFiles(staged)) {
-                    fileSystem.delete(file.getPath(), false);
-                }
+                Path staged = emptiedStagedGeneration(table, dt);
                 FileStatus written = layout.dataFiles(tampered).stream().filter(file -> file.getPath().getName().endsWith(".parquet")).findFirst()
                         .orElseThrow();
                 fileSystem.rename(written.getPath(), new Path(staged, "compacted-0001-00000.snappy.parquet"));
