@@ -3,7 +3,7 @@
 # exists. Creates the topic on the first run with the settings scripts/stack.sh uses locally
 # (replication factor and min.insync.replicas 1, or those of docker-compose.cluster.yml).
 set -eu
-topics=/opt/kafka/bin/kafka-topics.sh
+topics=/opt/kafka/bin/kafka-topics
 bootstrap=localhost:9092
 
 if "$topics" --bootstrap-server "$bootstrap" --describe --topic "$EVENTS_TOPIC" 2>/dev/null | grep -q PartitionCount; then

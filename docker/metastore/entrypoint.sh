@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Hive Metastore of docker-compose.yml: renders hive/conf/metastore-site.xml (mounted read-only)
 # from the environment with scripts/lib/render.sh, the renderer of scripts/stack.sh, then runs
-# the same main class as the local stack, on PostgreSQL instead of Derby.
+# the same main class on the same classpath (local-stack/metastore) as the local stack, on
+# PostgreSQL instead of Derby.
 set -euo pipefail
-source /etc/lake/scripts/lib/render.sh
+source /opt/lake/scripts/lib/render.sh
 conf=/tmp/metastore-conf
 lake_render /etc/lake/hive/conf/metastore-site.xml "$conf/metastore-site.xml"
 cp /etc/lake/hive/conf/metastore-log4j2.properties "$conf/metastore-log4j2.properties"

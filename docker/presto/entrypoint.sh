@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Presto of docker-compose.yml: renders every file of presto/etc (mounted read-only) from the
 # environment with scripts/lib/render.sh, the renderer of scripts/stack.sh, into
-# $PRESTO_CONF_DIR, then runs the image's launcher on that folder. The heap comes from
-# PRESTO_HEAP_OPTS (default -Xmx1536m in docker-compose.yml, as in scripts/lib/env.sh).
+# $PRESTO_CONF_DIR, then runs PrestoServer of local-stack/presto-server's unpacked server with
+# the flags of jvm.config and node.properties, as scripts/stack.sh does (no Python launcher).
+# The heap comes from PRESTO_HEAP_OPTS (default -Xmx1536m in docker-compose.yml, as in
+# scripts/lib/env.sh).
 set -euo pipefail
-source /etc/lake/scripts/lib/render.sh
+source /opt/lake/scripts/lib/render.sh
 templates=/etc/lake/presto/etc
 rm -rf "$PRESTO_CONF_DIR"
 while IFS= read -r -d '' template; do
@@ -34,15 +36,21 @@ case "${PRESTO_ROLE:-single}" in
     set_property "$PRESTO_CONF_DIR/node.properties" "node.id=$(hostname)" ;;
   *) echo "PRESTO_ROLE must be single, coordinator or worker, was '$PRESTO_ROLE'" >&2; exit 2 ;;
 esac
-# The launcher takes each line of jvm.config as one flag; the ${PRESTO_HEAP_OPTS} line may hold
-# several (e.g. "-Xms1g -Xmx2g"), so give every flag its own line, as scripts/stack.sh does.
-jvm_config="$PRESTO_CONF_DIR/jvm.config"
+# one flag per line of jvm.config, except the ${PRESTO_HEAP_OPTS} line, which may hold several
+# (e.g. "-Xms1g -Xmx2g"); node.properties become system properties
 flags=()
 while IFS= read -r line; do
   [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
   read -r -a words <<< "$line"
   flags+=("${words[@]}")
-done < "$jvm_config"
-printf '%s\n' "${flags[@]}" > "$jvm_config"
+done < "$PRESTO_CONF_DIR/jvm.config"
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  flags+=("-D$line")
+done < "$PRESTO_CONF_DIR/node.properties"
 mkdir -p "$PRESTO_DATA_DIR"
-exec "$PRESTO_HOME/bin/launcher" run --etc-dir="$PRESTO_CONF_DIR" --data-dir="$PRESTO_DATA_DIR"
+# Presto reads etc/access-control.properties relative to its working folder
+ln -sfn "$PRESTO_CONF_DIR" "$PRESTO_DATA_DIR/etc"
+cd "$PRESTO_DATA_DIR"
+exec java "${flags[@]}" -Dconfig="$PRESTO_CONF_DIR/config.properties" -Dlog.levels-file="$PRESTO_CONF_DIR/log.properties" \
+  -cp "$PRESTO_HOME/lib/*" com.facebook.presto.server.PrestoServer
