@@ -142,6 +142,7 @@ cmd_stage() {
   for marker in "${markers[@]}"; do [[ -s "$marker" ]] || missing=1; done
   [[ -n "$(module_jar api lake-api)" && -n "$(module_jar spark-jobs lake-spark-jobs)" ]] || missing=1
   ls -d local-stack/presto-server/target/presto-server-*/lib > /dev/null 2>&1 || missing=1
+  [[ -s local-stack/presto-server/target/presto-cli/presto-cli.jar ]] || missing=1
   if (( missing )); then
     lake_log "stage: building the project without tests (first run resolves Kafka, Hadoop, Hive, Spark and Presto)"
     mvn -q -B -ntp -DskipTests -DskipITs install || lake_die "stage: build failed: run 'mvn -DskipTests install' to see why"
@@ -158,6 +159,9 @@ cmd_stage() {
   presto=$(ls -d local-stack/presto-server/target/presto-server-*/ | head -n 1)
   mkdir -p "$STAGE_DIR/presto"
   cp -al "${presto%/}" "$STAGE_DIR/presto/presto-server" 2> /dev/null || cp -a "${presto%/}" "$STAGE_DIR/presto/presto-server"
+  mkdir -p "$STAGE_DIR/presto/cli"
+  ln -f local-stack/presto-server/target/presto-cli/presto-cli.jar "$STAGE_DIR/presto/cli/" 2> /dev/null \
+    || cp -f local-stack/presto-server/target/presto-cli/presto-cli.jar "$STAGE_DIR/presto/cli/"
   lake_log "stage: $(du -sh "$STAGE_DIR" | cut -f1) of artifacts in target/images in $((SECONDS - started))s"
 }
 

@@ -5,9 +5,10 @@
 #   entrypoint.sh master | worker
 set -euo pipefail
 mapfile -t jvm_flags < <(grep -v '^\s*\(#\|$\)' /app/jvm-options.txt)
-# the image binds Spark to loopback for the single-node service; a cluster node binds its own address
-SPARK_LOCAL_IP="$(hostname -i | awk '{print $1}')"
-export SPARK_LOCAL_IP
+# the image binds Spark to loopback for the single-node service; a cluster node binds its RPC to
+# its host name (--host below) and its web UI, with SPARK_LOCAL_IP unset, to every address of its
+# container, so that the health check reaches it on 127.0.0.1
+unset SPARK_LOCAL_IP
 # SPARK_DAEMON_HEAP_OPTS holds plain JVM flags (no spaces inside one flag), so word splitting is intended
 # shellcheck disable=SC2086
 case "${1:-}" in
