@@ -20,8 +20,11 @@ Usage: ./pipeline.sh [up|demo|down|status|build] [--cluster]
            standalone master and workers with the lake service's driver on it, three Kafka
            brokers, a Presto coordinator and worker, HDFS with two DataNodes (docs/scale-out.md)
 
-  --compose [up|demo|down|status]   the same against docker-compose.yml instead of local
-           processes (needs Docker; see docs/compose.md). No command: up, then demo.
+  --compose [build|up|demo|down|status]   the same against docker-compose.yml instead of local
+           processes (needs Docker; see docs/compose.md). No command: build where an image is
+           missing, up, then demo. build: every image from one Debian base, Debian's packages and
+           the Maven artifacts of this project (scripts/images.sh build); after it, plain
+           `docker compose up` works.
 
 No Docker is needed. State and logs live in $LAKE_STATE_DIR (default .lake/).
 Ports and hosts come from the environment: see scripts/lib/env.sh.
@@ -94,14 +97,28 @@ main() {
   esac
 }
 
+# Builds the images where one of docker-compose.yml's is missing (nothing can be pulled: they are
+# the project's own).
+compose_images() {
+  local image
+  for image in $(lake_compose config --images); do
+    if ! docker image inspect "$image" > /dev/null 2>&1; then
+      step "image $image is missing: building the images (scripts/images.sh build)"
+      scripts/images.sh build
+      return
+    fi
+  done
+}
+
 # --compose: the same commands against docker-compose.yml. LAKE_MODE=compose makes the
 # scripts demo.sh uses (load.sh, inspect-topic.sh, presto.sh, hdfs.sh) run inside the containers.
 compose_main() {
   export LAKE_MODE=compose
   source scripts/lib/compose.sh
   case "${1:-all}" in
-    all) step "docker compose up"; lake_compose up -d --wait; cmd_demo ;;
-    up) lake_compose up -d --wait ;;
+    all) compose_images; step "docker compose up"; lake_compose up -d --wait; cmd_demo ;;
+    build) scripts/images.sh build ;;
+    up) compose_images; lake_compose up -d --wait ;;
     demo) cmd_demo ;;
     down) lake_compose down ;;
     status) lake_compose ps ;;

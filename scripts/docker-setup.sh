@@ -16,7 +16,8 @@ Otherwise, as root on Debian:
     project's files, so the plugin comes from the next Debian release's docker-compose package,
     fetched with apt from the machine's own Debian mirror and unpacked (nothing else of that
     release is installed).
-Fails with the reason where none of that can be done (not root, not Debian).
+Where none of that can be done here (not root, not Debian) it says why and exits with 3; any
+other failure exits with 1.
 
 Environment: DOCKER_START_TIMEOUT (seconds to wait for the engine, default 90).
 HELP
@@ -36,9 +37,17 @@ compose_v2() {
   docker compose version --short 2> /dev/null | grep -Eq '^v?2\.'
 }
 
+# Exit status 3: no engine can be had here by this script (not root, not Debian); the caller may
+# go on without one. Any other failure is 1.
 require_root_on_debian() {
-  (( EUID == 0 )) || lake_die "$1, and installing or starting one needs root: run scripts/docker-setup.sh as root, or see docs/compose.md"
-  [[ -r /etc/debian_version ]] || lake_die "$1, and scripts/docker-setup.sh installs one only on Debian: see docs/compose.md"
+  if (( EUID != 0 )); then
+    lake_log "ERROR: $1, and installing or starting one needs root: run scripts/docker-setup.sh as root, or see docs/compose.md"
+    exit 3
+  fi
+  if [[ ! -r /etc/debian_version ]]; then
+    lake_log "ERROR: $1, and scripts/docker-setup.sh installs one only on Debian: see docs/compose.md"
+    exit 3
+  fi
 }
 
 apt_install() {

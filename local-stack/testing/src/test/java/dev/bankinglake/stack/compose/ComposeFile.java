@@ -107,7 +107,7 @@ final class ComposeFile {
         return Optional.ofNullable(service(service).get("image")).map(String::valueOf);
     }
 
-    /** Build context and Dockerfile, both resolved against the repository root, if the service is built. */
+    /** Build context and Dockerfile, both resolved against the repository root, target stage and build args, if the service is built. */
     Optional<Build> build(String service) {
         Object build = service(service).get("build");
         if (build == null) {
@@ -115,17 +115,25 @@ final class ComposeFile {
         }
         String context;
         String dockerfile = "Dockerfile";
+        String target = null;
+        Map<String, String> args = new LinkedHashMap<>();
         if (build instanceof Map<?, ?> map) {
             context = String.valueOf(map.get("context") == null ? "." : map.get("context"));
             if (map.get("dockerfile") != null) {
                 dockerfile = String.valueOf(map.get("dockerfile"));
+            }
+            if (map.get("target") != null) {
+                target = String.valueOf(map.get("target"));
+            }
+            if (map.get("args") instanceof Map<?, ?> values) {
+                values.forEach((name, value) -> args.put(String.valueOf(name), String.valueOf(value)));
             }
         }
         else {
             context = String.valueOf(build);
         }
         Path contextDir = repoRoot.resolve(context).normalize();
-        return Optional.of(new Build(contextDir, contextDir.resolve(dockerfile).normalize()));
+        return Optional.of(new Build(contextDir, contextDir.resolve(dockerfile).normalize(), Optional.ofNullable(target), args));
     }
 
     /** Every volume entry of the service (short or long syntax). */
@@ -192,7 +200,10 @@ final class ComposeFile {
         return (Map<String, Object>) map;
     }
 
-    record Build(Path context, Path dockerfile) {
+    record Build(Path context, Path dockerfile, Optional<String> target, Map<String, String> args) {
+        Build {
+            args = Map.copyOf(args);
+        }
     }
 
     record Mount(boolean bind, String source, String target, boolean readOnly) {

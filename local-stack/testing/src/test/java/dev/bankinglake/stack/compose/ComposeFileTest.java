@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** Static checks of docker-compose.yml and the Dockerfiles it builds; needs no Docker. */
 class ComposeFileTest {
-    private static final Pattern FROM = Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
     private static final Pattern USER = Pattern.compile("(?im)^USER\\s+(\\S+)\\s*$");
     private static final Pattern RESTART_POLICY = Pattern.compile("always|unless-stopped|on-failure(:[1-9]\\d*)?");
 
@@ -84,20 +83,85 @@ class ComposeFileTest {
             }
             var build = compose.build(service);
             if (build.isPresent() && Files.isRegularFile(build.get().dockerfile())) {
-                Set<String> stages = new HashSet<>();
-                Matcher from = FROM.matcher(Files.readString(build.get().dockerfile()));
-                while (from.find()) {
-                    String image = from.group(1);
-                    if (!stages.contains(image) && !isPinned(image)) {
-                        unpinned.add(service + ": FROM " + image + " in " + compose.repo().relativize(build.get().dockerfile()));
-                    }
-                    if (from.group(2) != null) {
-                        stages.add(from.group(2));
+                DockerfileStages dockerfile = DockerfileStages.read(build.get().dockerfile());
+                DockerfileStages.Stage first = dockerfile.chain(build.get().target()).get(0);
+                for (String image : baseImages(first.from(), dockerfile, build.get())) {
+                    if (!isPinned(image)) {
+                        unpinned.add(service + ": FROM " + first.from() + " (" + image + ") in " + compose.repo().relativize(build.get().dockerfile()));
                     }
                 }
             }
         }
         assertThat(unpinned).as("images without a version tag, or tagged latest").isEmpty();
+    }
+
+    /** What a FROM line may resolve to: the image it names, or the defaults of the ARG it names in the Dockerfile and in compose's build args. */
+    private static List<String> baseImages(String from, DockerfileStages dockerfile, ComposeFile.Build build) {
+        var argument = DockerfileStages.argument(from);
+        if (argument.isEmpty()) {
+            return List.of(from);
+        }
+        List<String> images = new ArrayList<>();
+        images.add(String.valueOf(dockerfile.globalArgs().get(argument.get())));
+        String passed = build.args().get(argument.get());
+        if (passed != null) {
+            Matcher withDefault = Pattern.compile("^\\$\\{" + argument.get() + ":-(.+)}$").matcher(passed);
+            images.add(withDefault.matches() ? withDefault.group(1) : passed);
+        }
+        return images;
+    }
+
+    @Test
+    void everyServiceRunsAnImageOfTheProjectBuiltFromTheOneDockerfile() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String service : compose.services().keySet()) {
+            String image = compose.image(service).orElse("");
+            if (!image.startsWith("banking-lake/")) {
+                problems.add(service + ": image '" + image + "' is not one of the project's (banking-lake/...)");
+            }
+            var build = compose.build(service);
+            if (build.isEmpty() || !build.get().dockerfile().equals(compose.repo().resolve("docker/Dockerfile")) || build.get().target().isEmpty()) {
+                problems.add(service + ": not built from a stage of docker/Dockerfile");
+                continue;
+            }
+            DockerfileStages stages = DockerfileStages.read(build.get().dockerfile());
+            if (stages.stage(build.get().target().get()).isEmpty()) {
+                problems.add(service + ": docker/Dockerfile has no stage " + build.get().target().get());
+            }
+            else if (!stages.chain(build.get().target()).get(0).from().equals("${LAKE_BASE_IMAGE}")) {
+                problems.add(service + ": stage " + build.get().target().get() + " does not start from ${LAKE_BASE_IMAGE}");
+            }
+        }
+        assertThat(problems).as("services of %s", ComposeFile.FILE_NAME).isEmpty();
+    }
+
+    @Test
+    void theBaseImageHasOnePinnedDefault() throws IOException {
+        DockerfileStages dockerfile = DockerfileStages.read(compose.repo().resolve("docker/Dockerfile"));
+        String base = dockerfile.globalArgs().get("LAKE_BASE_IMAGE");
+        assertThat(base).as("ARG LAKE_BASE_IMAGE of docker/Dockerfile").startsWith("debian:").endsWith("-slim").matches(ComposeFileTest::isPinned);
+        for (String service : compose.services().keySet()) {
+            assertThat(compose.build(service).orElseThrow().args()).as("build args of %s", service)
+                    .containsEntry("LAKE_BASE_IMAGE", "${LAKE_BASE_IMAGE:-" + base + "}");
+        }
+        assertThat(Files.readString(compose.repo().resolve("scripts/images.sh"))).as("scripts/images.sh")
+                .contains("DEFAULT_BASE_IMAGE=\"" + base + "\"");
+    }
+
+    @Test
+    void noDockerfileOrImageScriptNamesAHostToDownloadFrom() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Pattern address = Pattern.compile("(?i)\\b(https?|ftp)://|\\b[a-z0-9-]+(\\.[a-z0-9-]+)+\\.(org|com|io|net)\\b");
+        // (one dot is a package's name, such as Debian's docker.io; a host has more: deb.debian.org, registry-1.docker.io)
+        for (String file : List.of("docker/Dockerfile", "docker/Dockerfile.dockerignore", "scripts/images.sh", "scripts/docker-setup.sh")) {
+            List<String> lines = Files.readAllLines(compose.repo().resolve(file));
+            for (int index = 0; index < lines.size(); index++) {
+                if (address.matcher(lines.get(index)).find()) {
+                    problems.add(file + ":" + (index + 1) + ": " + lines.get(index).strip());
+                }
+            }
+        }
+        assertThat(problems).as("addresses of registries or mirrors: builds take Debian's mirror from the machine and Maven's artifacts from the host").isEmpty();
     }
 
     @Test
@@ -108,15 +172,16 @@ class ComposeFileTest {
             if (build.isEmpty()) {
                 continue;
             }
-            String dockerfile = Files.readString(build.get().dockerfile());
-            String finalStage = dockerfile.substring(lastFrom(dockerfile));
-            Matcher user = USER.matcher(finalStage);
             String last = null;
-            while (user.find()) {
-                last = user.group(1);
+            for (String instruction : DockerfileStages.read(build.get().dockerfile()).instructions(build.get().target())) {
+                Matcher user = USER.matcher(instruction);
+                if (user.matches()) {
+                    last = user.group(1);
+                }
             }
             if (last == null || last.equals("root") || last.equals("0") || last.startsWith("0:")) {
-                problems.add(service + ": final stage of " + compose.repo().relativize(build.get().dockerfile()) + " runs as " + (last == null ? "root (no USER)" : last));
+                problems.add(service + ": stage " + build.get().target().orElse("(last)") + " of " + compose.repo().relativize(build.get().dockerfile())
+                        + " runs as " + (last == null ? "root (no USER)" : last));
             }
         }
         assertThat(problems).isEmpty();
@@ -195,13 +260,14 @@ class ComposeFileTest {
     }
 
     @Test
-    void theStreamingHealthcheckAsksTheLakeServiceNotItsLog() {
+    void theStreamingHealthcheckAsksTheLakeServiceNotItsLog() throws IOException {
         Object test = compose.healthcheck("streaming").get("test");
         assertThat(test).as("healthcheck of streaming").asList().map(String::valueOf)
                 .contains("curl", "http://127.0.0.1:5050/health")
                 .noneMatch(part -> part.contains("grep") || part.contains(".log"));
-        assertThat(compose.build("streaming").orElseThrow().dockerfile()).as("the streaming image installs curl for its healthcheck")
-                .content().containsPattern("apt-get install [^\\n]*\\bcurl\\b");
+        ComposeFile.Build build = compose.build("streaming").orElseThrow();
+        assertThat(DockerfileStages.read(build.dockerfile()).instructions(build.target())).as("the streaming image installs curl for its healthcheck")
+                .anyMatch(instruction -> instruction.matches("(?s)RUN .*apt-get install [^&]*\\bcurl\\b.*"));
     }
 
     @Test
@@ -218,6 +284,29 @@ class ComposeFileTest {
         assertThat(missing).as("builds from the repository root without a <Dockerfile>.dockerignore would send target/ and .lake/ to Docker").isEmpty();
     }
 
+    @Test
+    void everyFileTheDockerfileCopiesIsLetThroughByItsIgnoreFile() throws IOException {
+        Path dockerfile = compose.repo().resolve("docker/Dockerfile");
+        List<String> allowed = Files.readAllLines(dockerfile.resolveSibling("Dockerfile.dockerignore")).stream().map(String::strip)
+                .filter(line -> line.startsWith("!")).map(line -> line.substring(1)).toList();
+        List<String> blocked = new ArrayList<>();
+        for (DockerfileStages.Stage stage : DockerfileStages.read(dockerfile).stages()) {
+            for (String instruction : stage.instructions()) {
+                List<String> words = List.of(instruction.split("\\s+"));
+                if (!words.get(0).equalsIgnoreCase("COPY") || words.stream().anyMatch(word -> word.startsWith("--from"))) {
+                    continue;
+                }
+                for (String source : words.subList(1, words.size() - 1)) {
+                    boolean through = allowed.stream().anyMatch(entry -> entry.equals(source) || entry.endsWith("/") && source.startsWith(entry));
+                    if (!through) {
+                        blocked.add(stage.name() + ": COPY " + source);
+                    }
+                }
+            }
+        }
+        assertThat(blocked).as("sources that docker/Dockerfile.dockerignore keeps out of the build context").isEmpty();
+    }
+
     /** name:tag or name@digest, where the tag is not "latest" and the part after the last '/' carries it. */
     static boolean isPinned(String image) {
         if (image.contains("@sha256:")) {
@@ -230,15 +319,6 @@ class ComposeFileTest {
         }
         String tag = lastSegment.substring(colon + 1);
         return !tag.isBlank() && !tag.equals("latest") && !tag.contains("$");
-    }
-
-    private static int lastFrom(String dockerfile) {
-        Matcher from = FROM.matcher(dockerfile);
-        int start = 0;
-        while (from.find()) {
-            start = from.start();
-        }
-        return start;
     }
 
     @Test

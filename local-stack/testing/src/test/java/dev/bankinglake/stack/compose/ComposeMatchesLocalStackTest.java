@@ -51,7 +51,7 @@ class ComposeMatchesLocalStackTest {
         assertThat(compose.environment("metastore")).containsEntry("METASTORE_PORT", local.get("METASTORE_PORT"));
         assertThat(compose.environment("streaming")).containsEntry("LAKE_SERVICE_PORT", local.get("LAKE_SERVICE_PORT"))
                 .containsEntry("MQTT_URI", "tcp://mosquitto:" + local.get("MQTT_PORT"));
-        assertThat(compose.service("mosquitto").get("image")).as("a pinned Mosquitto image").isEqualTo("eclipse-mosquitto:2.0.18");
+        assertThat(compose.service("mosquitto").get("image")).as("the project's Mosquitto image").isEqualTo("banking-lake/mosquitto:0.1.0");
         assertThat(compose.ports("streaming")).extracting(ComposeFile.PublishedPort::containerPort).containsExactly(local.get("LAKE_SERVICE_PORT"));
         assertThat(compose.environment("streaming"))
                 .containsEntry("KAFKA_BOOTSTRAP", "kafka:" + local.get("KAFKA_PORT"))
@@ -104,12 +104,15 @@ class ComposeMatchesLocalStackTest {
                 .contains("local etc=\"$LAKE_REPO_ROOT/presto/etc\"", "done < <(find \"$etc\" -type f -print0)",
                         "$LAKE_REPO_ROOT/hive/conf/metastore-site.xml", "lib/render.sh");
 
-        assertThat(bindSources("presto")).contains("./presto/etc", "./scripts/lib");
-        assertThat(bindSources("metastore")).contains("./hive/conf", "./scripts/lib");
+        assertThat(bindSources("presto")).contains("./presto/etc");
+        assertThat(bindSources("metastore")).contains("./hive/conf");
+        // the images carry the renderer itself (docker/Dockerfile copies scripts/lib/render.sh)
+        assertThat(Files.readString(repo.resolve("docker/Dockerfile")))
+                .contains("COPY scripts/lib/render.sh /opt/lake/scripts/lib/render.sh");
         assertThat(Files.readString(repo.resolve("docker/presto/entrypoint.sh")))
-                .contains("source /etc/lake/scripts/lib/render.sh", "lake_render", "/etc/lake/presto/etc");
+                .contains("source /opt/lake/scripts/lib/render.sh", "lake_render", "/etc/lake/presto/etc");
         assertThat(Files.readString(repo.resolve("docker/metastore/entrypoint.sh")))
-                .contains("source /etc/lake/scripts/lib/render.sh", "lake_render /etc/lake/hive/conf/metastore-site.xml");
+                .contains("source /opt/lake/scripts/lib/render.sh", "lake_render /etc/lake/hive/conf/metastore-site.xml");
     }
 
     @Test
@@ -170,8 +173,8 @@ class ComposeMatchesLocalStackTest {
         // compose variable of the service -> the scripts/lib/env.sh variable it takes its value from
         Map<String, Map.Entry<String, String>> heaps = new LinkedHashMap<>();
         heaps.put("kafka", Map.entry("KAFKA_HEAP_OPTS", "KAFKA_HEAP_OPTS"));
-        heaps.put("namenode", Map.entry("HDFS_NAMENODE_OPTS", "HDFS_HEAP_OPTS"));
-        heaps.put("datanode", Map.entry("HDFS_DATANODE_OPTS", "HDFS_HEAP_OPTS"));
+        heaps.put("namenode", Map.entry("HDFS_HEAP_OPTS", "HDFS_HEAP_OPTS"));
+        heaps.put("datanode", Map.entry("HDFS_HEAP_OPTS", "HDFS_HEAP_OPTS"));
         heaps.put("metastore", Map.entry("JAVA_OPTS", "METASTORE_HEAP_OPTS"));
         heaps.put("presto", Map.entry("PRESTO_HEAP_OPTS", "PRESTO_HEAP_OPTS"));
         heaps.put("api", Map.entry("JAVA_OPTS", "API_HEAP_OPTS"));

@@ -1,0 +1,171 @@
+package dev.bankinglake.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bankinglake.contract.LakeTable;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * docker-compose.yml as a user meets it, from a clean state: `docker compose up -d --wait` on the
+ * images scripts/images.sh built, a known mix of requests through the tools container, exact
+ * counts in Presto, the lake service's process killed, `down` and `up` again, and
+ * `./pipeline.sh --compose` to its report. One stack for the whole class, steps in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ComposeStackIT {
+    private static final Duration UP = Duration.ofMinutes(15);
+    private static final Duration LAKE_CATCH_UP = Duration.ofMinutes(4);
+    private static final List<String> SERVICES = List.of("api", "datanode", "kafka", "metastore", "mosquitto", "namenode", "postgres",
+            "presto", "streaming", "tools");
+
+    private final int apiPort = freePort();
+    private final int prestoPort = freePort();
+    private final int lakeServicePort = freePort();
+    private final ComposeProject project = new ComposeProject("lake-compose-it", List.of("docker-compose.yml"), Map.of(
+            "API_PORT", String.valueOf(apiPort), "PRESTO_PORT", String.valueOf(prestoPort),
+            "LAKE_SERVICE_PORT", String.valueOf(lakeServicePort)));
+    private final ToolsContainer tools = new ToolsContainer(project);
+    private final LakeCounts lake = new LakeCounts(prestoPort);
+    private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
+    private boolean engine;
+
+    @RegisterExtension
+    final TestWatcher logsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            System.out.println("compose-it: " + context.getDisplayName() + " failed; state and last log lines of " + project.name() + ":\n"
+                    + String.join("\n", project.health()) + "\n" + project.logs(40));
+        }
+    };
+
+    @BeforeAll
+    void buildTheImagesAndStartClean() {
+        DockerImages.requireBuilt();
+        engine = true;
+        project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans").orFail();
+    }
+
+    @AfterAll
+    void removeTheStackAndItsVolumes() {
+        if (engine) {
+            project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upWaitsUntilEveryServiceIsHealthy() {
+        long started = System.nanoTime();
+        project.compose(UP, "up", "-d", "--wait").orFail();
+        System.out.printf("compose-it: docker compose up -d --wait, from nothing to all healthy: %.1f s%n", (System.nanoTime() - started) / 1e9);
+        assertThat(project.health()).as("services of docker-compose.yml and their health")
+                .containsExactlyElementsOf(SERVICES.stream().map(service -> service + " healthy").toList());
+    }
+
+    @Test
+    @Order(2)
+    void aMixOverEveryRouteLandsInPrestoExactlyOnce() throws Exception {
+        RequestMix.send(tools, lake, prefix);
+        lake.awaitExact(LAKE_CATCH_UP);
+        System.out.println("compose-it: after the mix: " + lake.describe());
+        List<String> events = tools.topic("kafka:9092", "events");
+        assertThat(events).as("events kcat reads from the topic in the tools container").hasSize((int) lake.expectedEvents());
+        assertThat(events).as("events of the mix's users").filteredOn(event -> event.contains(prefix)).isNotEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void theLakeServiceIsRestartedAfterItsProcessIsKilledAndLosesNothing() throws Exception {
+        String container = project.containers("streaming").get(0);
+        int restarts = Integer.parseInt(ComposeProject.inspect(container, "{{.RestartCount}}"));
+        long pid = Long.parseLong(ComposeProject.inspect(container, "{{.State.Pid}}"));
+        assertThat(ProcessHandle.of(pid)).as("the lake service's main process, pid %s on this machine", pid).isPresent();
+        long killed = System.nanoTime();
+        assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).as("kill -9 of pid %s", pid).isTrue();
+        await("the lake service's container restarted by its policy (RestartCount above " + restarts + ")")
+                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Integer.parseInt(ComposeProject.inspect(container, "{{.RestartCount}}")) > restarts);
+        await("GET /health of the lake service answers 200 again after kill -9")
+                .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> lakeServiceHealth() == 200);
+        System.out.printf("compose-it: lake service killed (kill -9 of pid %d), /health 200 again after %.1f s%n", pid,
+                (System.nanoTime() - killed) / 1e9);
+
+        ToolsContainer.Bench deposits = tools.ab("/deposit", "{\"user_id\": \"" + prefix + "a\", \"amount\": \"10\"}", 30, 3);
+        lake.expect(LakeTable.CASH_TRANSACTIONS, deposits.acknowledged());
+        assertThat(deposits).as("ab -n 30 deposits after the restart").isEqualTo(new ToolsContainer.Bench(30, 0, 0));
+        lake.awaitExact(LAKE_CATCH_UP);
+        System.out.println("compose-it: after the restart: " + lake.describe());
+    }
+
+    @Test
+    @Order(4)
+    void downWithoutVolumesAndUpAgainKeepsTheLakeAndTheAccounts() throws Exception {
+        project.compose(Duration.ofMinutes(5), "down").orFail();
+        long started = System.nanoTime();
+        project.compose(UP, "up", "-d", "--wait").orFail();
+        System.out.printf("compose-it: up -d --wait after down (volumes kept): %.1f s%n", (System.nanoTime() - started) / 1e9);
+        lake.awaitExact(Duration.ofMinutes(1));
+
+        // the API rebuilt its accounts from the topic: the first user's cash is what the requests left
+        ToolsContainer.Answer account = tools.get("/return_account_info/" + prefix + "a");
+        assertThat(account.status()).as("GET /return_account_info of %sa after down and up: %s", prefix, account.body()).isEqualTo(200);
+        assertThat(account.body()).as("account of %sa after down and up", prefix).contains("\"cash\":880.00");
+        lake.expect(LakeTable.ASSET_PRICES, 1);
+        lake.awaitExact(LAKE_CATCH_UP);
+        System.out.println("compose-it: after down and up: " + lake.describe());
+    }
+
+    @Test
+    @Order(5)
+    void pipelineComposeRunsUpAndTheDemoToTheReport() {
+        long started = System.nanoTime();
+        ComposeProject.Result pipeline = ComposeProject.run(List.of("./pipeline.sh", "--compose"), project.environment(),
+                Duration.ofMinutes(15), null);
+        String output = pipeline.orFail();
+        System.out.printf("compose-it: ./pipeline.sh --compose (up, demo, report) in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        assertThat(output).as("./pipeline.sh --compose output").contains("== 7. Net cash flow per day ==").contains("] done");
+    }
+
+    private int lakeServiceHealth() {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lakeServicePort + "/health")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
