@@ -26,7 +26,7 @@ Usage: ./pipeline.sh [up|demo|down|status|build] [--cluster]
            the Maven artifacts of this project (scripts/images.sh build); after it, plain
            `docker compose up` works.
 
-No Docker is needed. State and logs live in $LAKE_STATE_DIR (default .lake/).
+The local stack needs no Docker. State and logs live in $LAKE_STATE_DIR (default .lake/).
 Ports and hosts come from the environment: see scripts/lib/env.sh.
 EOF
 }

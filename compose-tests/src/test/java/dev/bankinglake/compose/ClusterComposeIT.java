@@ -13,16 +13,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The cluster shape, docker-compose.yml with docker-compose.cluster.yml, for real: every node up
@@ -43,49 +39,20 @@ class ClusterComposeIT {
             "mosquitto", "namenode", "postgres", "presto", "presto-worker", "spark-master", "spark-worker", "spark-worker", "streaming",
             "tools");
 
-    private final int apiPort = ComposeStackIT.freePort();
-    private final int prestoPort = ComposeStackIT.freePort();
-    private final ComposeProject project = new ComposeProject("lake-cluster-it", List.of("docker-compose.yml", "docker-compose.cluster.yml"),
-            Map.of("API_PORT", String.valueOf(apiPort), "PRESTO_PORT", String.valueOf(prestoPort),
-                    "LAKE_SERVICE_PORT", String.valueOf(ComposeStackIT.freePort())));
+    @RegisterExtension
+    static final ComposeStack STACK = new ComposeStack("lake-cluster-it", List.of("docker-compose.yml", "docker-compose.cluster.yml"));
+
+    private final ComposeProject project = STACK.project();
     private final ToolsContainer tools = new ToolsContainer(project);
-    private final LakeCounts lake = new LakeCounts(prestoPort);
-    private final HostApi api = new HostApi(apiPort);
+    private final LakeCounts lake = new LakeCounts(STACK.prestoPort());
+    private final HostApi api = new HostApi(STACK.apiPort());
     private final String prefix = "cluster" + Long.toString(System.currentTimeMillis(), 36) + "_";
     private final List<String> users = IntStream.range(0, 6).mapToObj(index -> prefix + "load" + index).toList();
-    private boolean engine;
-
-    @RegisterExtension
-    final TestWatcher logsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.out.println("compose-it: " + context.getDisplayName() + " failed; state and last log lines of " + project.name() + ":\n"
-                    + String.join("\n", project.health()) + "\n" + project.logs(30));
-        }
-    };
-
-    @BeforeAll
-    void buildTheImagesAndStartClean() {
-        DockerImages.requireBuilt();
-        engine = true;
-        project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans").orFail();
-    }
-
-    @AfterAll
-    void removeTheClusterAndItsVolumes() {
-        if (engine) {
-            project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans");
-        }
-    }
 
     @Test
     @Order(1)
     void upWaitsUntilEveryNodeIsHealthy() {
-        long started = System.nanoTime();
-        project.compose(UP, "up", "-d", "--wait").orFail();
-        System.out.printf("compose-it: cluster shape up -d --wait, from nothing to all healthy: %.1f s%n", (System.nanoTime() - started) / 1e9);
-        assertThat(project.health()).as("nodes of the cluster shape and their health")
-                .containsExactlyElementsOf(SERVICES.stream().map(service -> service + " healthy").toList());
+        System.out.printf("compose-it: cluster shape up -d --wait, from nothing to all healthy: %.1f s%n", STACK.upHealthy(UP, SERVICES));
     }
 
     @Test

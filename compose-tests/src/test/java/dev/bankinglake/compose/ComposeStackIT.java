@@ -5,24 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bankinglake.contract.LakeTable;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * docker-compose.yml as a user meets it, from a clean state: `docker compose up -d --wait` on the
@@ -38,48 +32,18 @@ class ComposeStackIT {
     private static final List<String> SERVICES = List.of("api", "datanode", "kafka", "metastore", "mosquitto", "namenode", "postgres",
             "presto", "streaming", "tools");
 
-    private final int apiPort = freePort();
-    private final int prestoPort = freePort();
-    private final int lakeServicePort = freePort();
-    private final ComposeProject project = new ComposeProject("lake-compose-it", List.of("docker-compose.yml"), Map.of(
-            "API_PORT", String.valueOf(apiPort), "PRESTO_PORT", String.valueOf(prestoPort),
-            "LAKE_SERVICE_PORT", String.valueOf(lakeServicePort)));
-    private final ToolsContainer tools = new ToolsContainer(project);
-    private final LakeCounts lake = new LakeCounts(prestoPort);
-    private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
-    private boolean engine;
-
     @RegisterExtension
-    final TestWatcher logsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.out.println("compose-it: " + context.getDisplayName() + " failed; state and last log lines of " + project.name() + ":\n"
-                    + String.join("\n", project.health()) + "\n" + project.logs(40));
-        }
-    };
+    static final ComposeStack STACK = new ComposeStack("lake-compose-it", List.of("docker-compose.yml"));
 
-    @BeforeAll
-    void buildTheImagesAndStartClean() {
-        DockerImages.requireBuilt();
-        engine = true;
-        project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans").orFail();
-    }
-
-    @AfterAll
-    void removeTheStackAndItsVolumes() {
-        if (engine) {
-            project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans");
-        }
-    }
+    private final ComposeProject project = STACK.project();
+    private final ToolsContainer tools = new ToolsContainer(project);
+    private final LakeCounts lake = new LakeCounts(STACK.prestoPort());
+    private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
 
     @Test
     @Order(1)
     void upWaitsUntilEveryServiceIsHealthy() {
-        long started = System.nanoTime();
-        project.compose(UP, "up", "-d", "--wait").orFail();
-        System.out.printf("compose-it: docker compose up -d --wait, from nothing to all healthy: %.1f s%n", (System.nanoTime() - started) / 1e9);
-        assertThat(project.health()).as("services of docker-compose.yml and their health")
-                .containsExactlyElementsOf(SERVICES.stream().map(service -> service + " healthy").toList());
+        System.out.printf("compose-it: docker compose up -d --wait, from nothing to all healthy: %.1f s%n", STACK.upHealthy(UP, SERVICES));
     }
 
     @Test
@@ -150,7 +114,7 @@ class ComposeStackIT {
     private int lakeServiceHealth() {
         try {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lakeServicePort + "/health")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + STACK.lakeServicePort() + "/health")).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode();
         } catch (IOException e) {
@@ -158,14 +122,6 @@ class ComposeStackIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
         }
     }
 }
