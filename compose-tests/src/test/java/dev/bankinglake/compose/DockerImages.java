@@ -1,8 +1,10 @@
 package dev.bankinglake.compose;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,7 @@ import java.util.Map;
  */
 final class DockerImages {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
+    private static final List<String> JAVA_IMAGES = List.of("kafka", "hadoop", "metastore", "presto", "streaming", "api");
     private static boolean built;
 
     private DockerImages() {
@@ -39,6 +42,21 @@ final class DockerImages {
         build.orFail();
         System.out.printf("compose-it: scripts/images.sh build in %.1f s; images:%n%s%n", (System.nanoTime() - started) / 1e9,
                 ComposeProject.tail(build.output(), 12));
+        assertSharedLayers();
         built = true;
+    }
+
+    /** The base and the JRE are stored once: every Java image starts with the same three layers (base, user, JRE). */
+    private static void assertSharedLayers() {
+        Map<String, List<String>> layers = new LinkedHashMap<>();
+        for (String image : JAVA_IMAGES) {
+            String reference = "banking-lake/" + image + ":0.1.0";
+            layers.put(reference, ComposeProject.run(List.of("docker", "image", "inspect", "-f", "{{range .RootFS.Layers}}{{println .}}{{end}}",
+                    reference), Map.of(), Duration.ofSeconds(30), null).orFail().lines().filter(line -> !line.isBlank()).limit(3).toList());
+        }
+        List<String> first = layers.values().iterator().next();
+        assertThat(first).as("the first layers of banking-lake/%s", JAVA_IMAGES.get(0)).hasSize(3);
+        assertThat(layers).as("the base and JRE layers of every Java image").allSatisfy(
+                (image, imageLayers) -> assertThat(imageLayers).as(image).isEqualTo(first));
     }
 }
