@@ -1,28 +1,13 @@
 #!/usr/bin/env bash
 # Kafka of docker-compose.yml: the broker of local-stack/kafka's classpath (KRaft, broker and
-# controller in one process), configured from the environment as Kafka's own images are: every
-# KAFKA_<NAME> variable becomes property <name> (lower case; _ is a dot, __ an underscore, ___ a
-# dash), apart from the JVM's (KAFKA_HEAP_OPTS, KAFKA_OPTS). The log folder is formatted on the
-# first start with CLUSTER_ID (a new id where it is unset), then the broker is exec'd so it gets
-# Docker's SIGTERM.
+# controller in one process), configured from the environment as Kafka's own images are
+# (docker/kafka/server-properties.sh: KAFKA_LOG_DIRS is log.dirs). The log folder is formatted on
+# the first start with CLUSTER_ID (a new id where it is unset), then the broker is exec'd so it
+# gets Docker's SIGTERM.
 set -euo pipefail
 config=/tmp/kafka/server.properties
 mkdir -p "$(dirname "$config")"
-: > "$config"
-while IFS='=' read -r name value; do
-  case "$name" in
-    KAFKA_HEAP_OPTS|KAFKA_OPTS|KAFKA_JVM_PERFORMANCE_OPTS|KAFKA_LOG4J_OPTS) continue ;;
-    KAFKA_*) ;;
-    *) continue ;;
-  esac
-  property="${name#KAFKA_}"
-  property="${property,,}"
-  property="${property//___/-}"
-  property="${property//__/@}"
-  property="${property//_/.}"
-  property="${property//@/_}"
-  printf '%s=%s\n' "$property" "$value" >> "$config"
-done < <(env | grep '^KAFKA_' | sort)
+bash /opt/kafka/bin/server-properties.sh > "$config"
 
 log_dir=$(sed -n 's/^log\.dirs=//p' "$config")
 [[ -n "$log_dir" ]] || { echo "kafka: KAFKA_LOG_DIRS is not set" >&2; exit 2; }

@@ -230,6 +230,36 @@ class ComposeMatchesLocalStackTest {
         assertThat(differences).as("Kafka settings of local-stack/conf/kafka/server.properties that compose sets differently").isEmpty();
     }
 
+    @Test
+    void theKafkaImageMakesTheLocalSettingsOfTheComposeEnvironment() throws Exception {
+        // what docker/kafka/entrypoint.sh hands the broker: the image's own conversion, run on the
+        // compose file's environment (${VAR:-default} taken at its default, as compose does when unset)
+        Map<String, String> environment = new LinkedHashMap<>();
+        compose.environment("kafka").forEach((name, value) -> environment.put(name, value.replaceAll("^\\$\\{\\w+:-(.*)}$", "$1")));
+        ProcessBuilder builder = new ProcessBuilder("bash", repo.resolve("docker/kafka/server-properties.sh").toString()).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv("PATH"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("docker/kafka/server-properties.sh exit status; output:%n%s", output).isZero();
+        Properties broker = properties(output);
+
+        Properties server = properties(Files.readString(repo.resolve("local-stack/conf/kafka/server.properties")));
+        Set<String> addressesAndFolders = Set.of("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs");
+        List<String> differences = new ArrayList<>();
+        for (String name : server.stringPropertyNames()) {
+            String expected = addressesAndFolders.contains(name) ? broker.getProperty(name) : withLocalDefaults(server.getProperty(name));
+            if (broker.getProperty(name) == null || !broker.getProperty(name).equals(expected)) {
+                differences.add(name + ": local " + expected + ", the image's " + broker.getProperty(name));
+            }
+        }
+        assertThat(differences).as("settings of local-stack/conf/kafka/server.properties that the Kafka image makes differently").isEmpty();
+        assertThat(broker).as("the image's server.properties").containsEntry("log.dirs", "/var/lib/kafka/data")
+                .containsEntry("advertised.listeners", "PLAINTEXT://kafka:9092")
+                .doesNotContainKey("heap.opts").doesNotContainKey("events.topic");
+    }
+
     private void collectUnset(String service, Path template, List<String> unset) throws IOException {
         Map<String, String> environment = compose.environment(service);
         for (String name : LocalStackSettings.placeholders(Files.readString(template))) {
@@ -259,7 +289,7 @@ class ComposeMatchesLocalStackTest {
         return matcher.replaceAll(result -> Matcher.quoteReplacement(local.getOrDefault(result.group(1), result.group())));
     }
 
-    /** The apache/kafka image maps KAFKA_A_B_C to a.b.c. */
+    /** The Kafka image (docker/kafka/server-properties.sh) maps KAFKA_A_B_C to a.b.c. */
     private static String environmentName(String property) {
         return "KAFKA_" + property.toUpperCase(Locale.ROOT).replace('.', '_');
     }
