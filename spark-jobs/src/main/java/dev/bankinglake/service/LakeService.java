@@ -216,8 +216,11 @@ public final class LakeService {
             ShutdownHookManager.get().addShutdownHook(() -> shutdown(queries), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
             scheduler.scheduleWithFixedDelay(() -> checkLock(lock, queries), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
-            status.phase(ServiceStatus.Phase.RUNNING, "running");
+            // healthy only once every query has had its start: a query not started yet counts as not
+            // wanted, and the windows query restores the live view from its topic before it starts
+            status.phase(ServiceStatus.Phase.STARTING, "starting the streaming queries");
             queries.forEach(SupervisedQuery::start);
+            status.advance(ServiceStatus.Phase.STARTING, ServiceStatus.Phase.RUNNING, "running");
             stopped.await();
             return exitCode.get();
         }

@@ -59,9 +59,22 @@ public final class ServiceStatus {
         sections.put(requireNonNull(name, "name is null"), requireNonNull(section, "section is null"));
     }
 
-    public void phase(Phase next, String reason) {
+    public synchronized void phase(Phase next, String reason) {
         phase = requireNonNull(next, "next is null");
         phaseReason = requireNonNull(reason, "reason is null");
+    }
+
+    /** Moves to {@code next} only from {@code expected}: a stop or a failure that came meanwhile stays. Returns whether it moved. */
+    public synchronized boolean advance(Phase expected, Phase next, String reason) {
+        if (phase != requireNonNull(expected, "expected is null")) {
+            return false;
+        }
+        phase(next, reason);
+        return true;
+    }
+
+    public Phase phase() {
+        return phase;
     }
 
     public Optional<LineageStore> lineage() {
