@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bankinglake.contract.LakeTable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -116,10 +115,6 @@ class ClusterComposeIT {
     }
 
     private static List<Integer> statuses(List<HostApi.Answer> answers) {
-        List<Integer> statuses = new ArrayList<>();
-        for (HostApi.Answer answer : answers) {
-            statuses.add(answer.status());
-        }
-        return statuses;
+        return answers.stream().map(HostApi.Answer::status).toList();
     }
 }

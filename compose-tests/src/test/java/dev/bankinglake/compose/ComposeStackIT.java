@@ -38,6 +38,7 @@ class ComposeStackIT {
     private final ComposeProject project = STACK.project();
     private final ToolsContainer tools = new ToolsContainer(project);
     private final LakeCounts lake = new LakeCounts(STACK.prestoPort());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
 
     @Test
@@ -113,7 +114,7 @@ class ComposeStackIT {
 
     private int lakeServiceHealth() {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+            HttpResponse<Void> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + STACK.lakeServicePort() + "/health")).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode();
