@@ -471,7 +471,8 @@ presto_home() {
 }
 
 start_presto() {
-  if [[ ! -d "$(presto_home)/lib" ]]; then
+  # presto_home is empty before the first build: "/lib" must not pass for the server's lib folder
+  if [[ -z "$(presto_home)" || ! -d "$(presto_home)/lib" ]]; then
     ensure_built local-stack/presto-server local-stack/presto-server/target/presto-server-missing
   fi
   PRESTO_HOME="$(presto_home)"
