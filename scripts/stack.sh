@@ -181,6 +181,7 @@ is_running() {
 # Replaces ${VAR} with the variable's value; an unset variable is an error, not an empty string.
 # Shared with the compose entrypoints (docker/), see scripts/lib/render.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/render.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
 render() {
   lake_render "$@"
 }
@@ -528,15 +529,23 @@ start_mosquitto() {
   local binary
   binary=$(command -v mosquitto || echo /usr/sbin/mosquitto)
   [[ -x "$binary" ]] || lake_die "mosquitto: not installed (scripts/setup.sh installs the Debian package mosquitto)"
-  mkdir -p "$DATA_DIR/mosquitto"
-  MQTT_USER="$(id -un)" MQTT_DATA_DIR="$DATA_DIR/mosquitto" \
-    render "$STACK_DIR/conf/mosquitto/mosquitto.conf" "$CONF_DIR/mosquitto/mosquitto.conf"
+  mkdir -p "$DATA_DIR/mosquitto" "$CONF_DIR/mosquitto"
+  lake_mosquitto_password_file "$CONF_DIR/mosquitto/passwords"
+  cp "$STACK_DIR/conf/mosquitto/acl" "$CONF_DIR/mosquitto/acl"
+  MQTT_USER="$(id -un)" MQTT_DATA_DIR="$DATA_DIR/mosquitto" MQTT_PASSWORD_DB="$CONF_DIR/mosquitto/passwords" \
+    MQTT_ACL_FILE="$CONF_DIR/mosquitto/acl" render "$STACK_DIR/conf/mosquitto/mosquitto.conf" "$CONF_DIR/mosquitto/mosquitto.conf"
   launch mosquitto "$binary" $(main_class_of mosquitto)
 }
 
-# A real MQTT exchange: a client connects and publishes (QoS 1, so the broker must acknowledge).
+# A real MQTT exchange: the viewer logs in and publishes (QoS 1, so the broker must acknowledge;
+# its ACL drops the message itself). Its password goes through mosquitto_pub's options file.
 mosquitto_answers() {
-  mosquitto_pub -h "$LAKE_HOST" -p "$MQTT_PORT" -q 1 -t lake/stack/probe -m ready -i "stack-probe-$$"
+  local options="$LAKE_SECRETS_DIR/probe"
+  if [[ ! -s "$options/mosquitto_pub" ]]; then
+    ( umask 077; mkdir -p "$options"
+      printf -- '-u lake-viewer\n-P %s\n' "$(head -n 1 "$(lake_mqtt_password_file lake-viewer)")" > "$options/mosquitto_pub" )
+  fi
+  XDG_CONFIG_HOME="$options" mosquitto_pub -h "$LAKE_HOST" -p "$MQTT_PORT" -q 1 -t lake/stack/probe -m ready -i "stack-probe-$$"
 }
 
 await_mosquitto() {
@@ -819,7 +828,7 @@ cmd_status() {
 
 cmd_env() {
   local name
-  for name in LAKE_STATE_DIR LAKE_LOG_DIR LAKE_HOST KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP EVENTS_TOPIC \
+  for name in LAKE_STATE_DIR LAKE_LOG_DIR LAKE_BIND_ADDRESS LAKE_HOST LAKE_SECRETS_DIR LAKE_OPERATOR_TOKEN_FILE MQTT_USERNAME MQTT_PASSWORD_FILE KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP EVENTS_TOPIC \
     EVENTS_PARTITIONS HDFS_PORT HDFS_HTTP_PORT HDFS_URI LAKE_ROOT LAKE_WAREHOUSE CHECKPOINT_DIR METASTORE_PORT \
     METASTORE_URI PRESTO_PORT PRESTO_URL MQTT_PORT MQTT_URI API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
     LAKE_WATCHDOG LAKE_WATCHDOG_SERVICES LAKE_WATCHDOG_INITIAL_BACKOFF LAKE_WATCHDOG_MAX_BACKOFF LAKE_WATCHDOG_MAX_FAILURES \
@@ -844,6 +853,11 @@ main() {
   [[ -n "$command" ]] || { usage; exit 2; }
   shift
   [[ "$command" == -h || "$command" == --help || "$command" == help ]] || cluster_setup "$command"
+  if [[ "$command" == start || "$command" == restart ]]; then
+    lake_secrets_ensure
+    # the services read the token from its file: a variable would show in their environment
+    unset LAKE_OPERATOR_TOKEN
+  fi
   case "$command" in
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;

@@ -7,6 +7,12 @@
 # scripts/lib/env.sh).
 set -euo pipefail
 source /opt/lake/scripts/lib/render.sh
+# inside its container Presto listens on every interface of the container's own network; the
+# host publishes its port on loopback only (docker-compose.yml). A node announces its container
+# address, as Airlift would find it itself.
+export LAKE_BIND_ADDRESS="${LAKE_BIND_ADDRESS:-0.0.0.0}"
+export PRESTO_INTERNAL_ADDRESS="${PRESTO_INTERNAL_ADDRESS:-$(hostname -i | cut -d' ' -f1)}"
+export LAKE_HOST="${LAKE_HOST:-$PRESTO_INTERNAL_ADDRESS}"
 templates=/etc/lake/presto/etc
 rm -rf "$PRESTO_CONF_DIR"
 while IFS= read -r -d '' template; do

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * Everything the API can be told from outside, read from environment variables. Defaults live
  * here and nowhere else; construction fails with every problem listed at once.
  *
- * @param host               interface the HTTP server binds to ({@code API_HOST})
+ * @param host               interface the HTTP server binds to ({@code API_HOST}, else the stack's
+ *                           {@code LAKE_BIND_ADDRESS}, else loopback: nobody else gets in unless told)
  * @param port               HTTP port, 0 for any free port ({@code API_PORT})
  * @param kafkaBootstrap     Kafka bootstrap servers, {@code host:port[,host:port]} ({@code KAFKA_BOOTSTRAP})
  * @param eventsTopic        topic events are written to and state is rebuilt from ({@code EVENTS_TOPIC})
@@ -34,6 +35,8 @@ public record ApiConfig(
         Duration kafkaLinger) {
 
     public static final String API_HOST = "API_HOST";
+    /** The stack's one bind variable (scripts/lib/env.sh), which API_HOST overrides. */
+    public static final String LAKE_BIND_ADDRESS = "LAKE_BIND_ADDRESS";
     public static final String API_PORT = "API_PORT";
     public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
@@ -41,7 +44,7 @@ public record ApiConfig(
     public static final String API_KAFKA_TIMEOUT_MS = "API_KAFKA_TIMEOUT_MS";
     public static final String API_KAFKA_LINGER_MS = "API_KAFKA_LINGER_MS";
 
-    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final String DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092";
     public static final String DEFAULT_EVENTS_TOPIC = EventContract.DEFAULT_TOPIC;
@@ -106,7 +109,7 @@ public record ApiConfig(
             String value = environment.get(name);
             return value == null || value.isBlank() ? null : value.trim();
         };
-        String host = orDefault(lookup.apply(API_HOST), DEFAULT_HOST);
+        String host = orDefault(lookup.apply(API_HOST), orDefault(lookup.apply(LAKE_BIND_ADDRESS), DEFAULT_HOST));
         long port = parseLong(lookup, API_PORT, DEFAULT_PORT, problems);
         String bootstrap = orDefault(lookup.apply(KAFKA_BOOTSTRAP), DEFAULT_KAFKA_BOOTSTRAP);
         String topic = orDefault(lookup.apply(EVENTS_TOPIC), DEFAULT_EVENTS_TOPIC);

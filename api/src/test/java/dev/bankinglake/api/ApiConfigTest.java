@@ -11,14 +11,15 @@ class ApiConfigTest {
     @Test
     void defaults() {
         ApiConfig config = ApiConfig.defaults();
-        assertThat(config).isEqualTo(new ApiConfig("0.0.0.0", 5000, "127.0.0.1:9092", "events", 16_384, Duration.ofSeconds(5)));
+        assertThat(config).isEqualTo(new ApiConfig("127.0.0.1", 5000, "127.0.0.1:9092", "events", 16_384, Duration.ofSeconds(5)));
         assertThat(ApiConfig.fromEnvironment(Map.of(ApiConfig.API_PORT, " ", ApiConfig.EVENTS_TOPIC, ""))).isEqualTo(config);
     }
 
     @Test
     void fullExplicitMapping() {
         ApiConfig config = ApiConfig.fromEnvironment(Map.of(
-                "API_HOST", "127.0.0.1",
+                "API_HOST", "10.0.0.7",
+                "LAKE_BIND_ADDRESS", "10.0.0.8",
                 "API_PORT", "8081",
                 "KAFKA_BOOTSTRAP", "broker-1:9093,broker-2:9093",
                 "EVENTS_TOPIC", "game.events-v1",
@@ -26,8 +27,15 @@ class ApiConfigTest {
                 "API_KAFKA_TIMEOUT_MS", "2500",
                 "API_KAFKA_LINGER_MS", "5",
                 "UNRELATED", "ignored"));
-        assertThat(config).isEqualTo(new ApiConfig("127.0.0.1", 8081, "broker-1:9093,broker-2:9093", "game.events-v1", 1024,
+        assertThat(config).isEqualTo(new ApiConfig("10.0.0.7", 8081, "broker-1:9093,broker-2:9093", "game.events-v1", 1024,
                 Duration.ofMillis(2500), Duration.ofMillis(5)));
+    }
+
+    @Test
+    void listensOnTheStacksBindAddressUnlessApiHostSaysOtherwise() {
+        assertThat(ApiConfig.fromEnvironment(Map.of("LAKE_BIND_ADDRESS", "0.0.0.0")).host()).isEqualTo("0.0.0.0");
+        assertThat(ApiConfig.fromEnvironment(Map.of("LAKE_BIND_ADDRESS", "0.0.0.0", "API_HOST", "10.1.2.3")).host()).isEqualTo("10.1.2.3");
+        assertThat(ApiConfig.fromEnvironment(Map.of()).host()).isEqualTo("127.0.0.1");
     }
 
     @Test

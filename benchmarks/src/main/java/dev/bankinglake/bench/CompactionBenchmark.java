@@ -319,7 +319,10 @@ public final class CompactionBenchmark {
         Duration timeout = Duration.ofSeconds(Long.parseLong(env("BENCH_COMPACT_TIMEOUT_SECONDS")));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String body = "{\"job\": \"compact\", \"mode\": \"async\", \"parameters\": {\"from_dt\": \"" + day + "\", \"to_dt\": \"" + day + "\"}}";
+        // the operator token, from the owner-only file the stack made (scripts/lib/secrets.sh)
+        String token = Files.readString(Paths.get(env("LAKE_OPERATOR_TOKEN_FILE")), StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(service + "/jobs")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (accepted.statusCode() / 100 != 2) {
             throw new IllegalStateException("POST /jobs answered " + accepted.statusCode() + ": " + accepted.body());

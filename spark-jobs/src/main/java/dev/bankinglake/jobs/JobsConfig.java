@@ -17,13 +17,19 @@ import java.util.Optional;
  *
  * @param routerFile the job router file, read at start and on change; empty: the bundled router
  * @param mqttUri the MQTT broker for job requests and replies; empty: no MQTT
+ * @param mqttUsername the broker user the service logs in as (its ACL: read requests, write replies and windows)
+ * @param mqttPasswordFile a file holding that user's password; empty: log in without one
  */
-public record JobsConfig(Optional<Path> routerFile, Optional<String> mqttUri, String requestTopic, String replyTopic, String windowsTopic) {
+public record JobsConfig(Optional<Path> routerFile, Optional<String> mqttUri, String requestTopic, String replyTopic, String windowsTopic,
+        Optional<String> mqttUsername, Optional<Path> mqttPasswordFile) {
     public static final String JOB_ROUTER_FILE = "JOB_ROUTER_FILE";
     public static final String MQTT_URI = "MQTT_URI";
     public static final String MQTT_REQUEST_TOPIC = "MQTT_REQUEST_TOPIC";
     public static final String MQTT_REPLY_TOPIC = "MQTT_REPLY_TOPIC";
     public static final String MQTT_WINDOWS_TOPIC = "MQTT_WINDOWS_TOPIC";
+    public static final String MQTT_USERNAME = "MQTT_USERNAME";
+    /** The password comes from a file, never from a variable: the environment of a process can be read. */
+    public static final String MQTT_PASSWORD_FILE = "MQTT_PASSWORD_FILE";
 
     public static final Map<String, String> DEFAULTS = Map.of(
             MQTT_REQUEST_TOPIC, "lake/jobs/requests",
@@ -36,6 +42,13 @@ public record JobsConfig(Optional<Path> routerFile, Optional<String> mqttUri, St
         requireNonNull(requestTopic, "requestTopic is null");
         requireNonNull(replyTopic, "replyTopic is null");
         requireNonNull(windowsTopic, "windowsTopic is null");
+        requireNonNull(mqttUsername, "mqttUsername is null");
+        requireNonNull(mqttPasswordFile, "mqttPasswordFile is null");
+    }
+
+    /** Without broker credentials. */
+    public JobsConfig(Optional<Path> routerFile, Optional<String> mqttUri, String requestTopic, String replyTopic, String windowsTopic) {
+        this(routerFile, mqttUri, requestTopic, replyTopic, windowsTopic, Optional.empty(), Optional.empty());
     }
 
     public static JobsConfig fromEnvironment(Map<String, String> environment) {
@@ -61,10 +74,15 @@ public record JobsConfig(Optional<Path> routerFile, Optional<String> mqttUri, St
                 problems.add(topic.getKey() + ": '" + topic.getValue() + "' (must be a topic name, without wildcards)");
             }
         }
+        Optional<String> username = optional(environment, MQTT_USERNAME);
+        Optional<Path> passwordFile = optional(environment, MQTT_PASSWORD_FILE).map(Paths::get);
+        if (passwordFile.isPresent() && username.isEmpty()) {
+            problems.add(MQTT_PASSWORD_FILE + ": set, but " + MQTT_USERNAME + " is not (a password needs its user)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid jobs configuration: " + String.join("; ", problems));
         }
-        return new JobsConfig(routerFile, mqttUri, requestTopic, replyTopic, windowsTopic);
+        return new JobsConfig(routerFile, mqttUri, requestTopic, replyTopic, windowsTopic, username, passwordFile);
     }
 
     private static Optional<String> optional(Map<String, String> environment, String name) {

@@ -89,13 +89,27 @@ public final class MqttJobBridge implements AutoCloseable {
         options.setCleanSession(true);
         options.setConnectionTimeout(5);
         options.setKeepAliveInterval(20);
+        config.mqttUsername().ifPresent(options::setUserName);
         try {
+            if (config.mqttPasswordFile().isPresent()) {
+                options.setPassword(password(config.mqttPasswordFile().get()));
+            }
             client.connect(options).waitForCompletion(10_000);
         }
-        catch (MqttException e) {
+        catch (MqttException | java.io.UncheckedIOException e) {
             // Paho reconnects by itself only after a first successful connection
             LOG.warn("MQTT broker {} not reachable ({}); trying again in 5 s", client.getServerURI(), e.getMessage());
             connector.schedule(this::connect, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The first line of the password file; read at every connect, so a changed password needs no restart. */
+    private static char[] password(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("").trim().toCharArray();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read the MQTT password file " + file + ": " + e.getMessage(), e);
         }
     }
 

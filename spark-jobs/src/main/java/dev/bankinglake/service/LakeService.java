@@ -20,6 +20,7 @@ import dev.bankinglake.lineage.CheckpointOffsets;
 import dev.bankinglake.lineage.LineageRecorder;
 import dev.bankinglake.lineage.LineageStore;
 import dev.bankinglake.metastore.MetastoreRegistrar;
+import dev.bankinglake.service.http.OperatorToken;
 import dev.bankinglake.service.http.ServiceHttp;
 import dev.bankinglake.analytics.AnalyticsHttp;
 import dev.bankinglake.windows.WindowsConfig;
@@ -152,9 +153,10 @@ public final class LakeService {
         WindowsService windows = new WindowsService(config, windowsConfig, metrics.registry(), clock);
         status.addSection(WindowsService.QUERY, windows::pipeline);
         AnalyticsHttp analytics = AnalyticsHttp.create(config, windows, status::pipeline, clock);
-        Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock), analytics)).create();
-        http.start(config.servicePort());
-        LOG.info("Serving HTTP on port {}", http.port());
+        OperatorToken operatorToken = OperatorToken.fromFile(config.operatorTokenFile());
+        Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock), analytics), operatorToken).create();
+        http.start(config.bindAddress(), config.servicePort());
+        LOG.info("Serving HTTP on {}:{}", config.bindAddress(), http.port());
 
         SparkSession spark = null;
         MetastoreRegistrar registrar = null;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,9 @@ public record LakeServiceConfig(
         int servicePort,
         Duration maxRestartBackoff,
         Set<Integer> schemaVersions,
-        String prestoUrl) {
+        String prestoUrl,
+        String bindAddress,
+        Optional<Path> operatorTokenFile) {
 
     public static final String KAFKA_BOOTSTRAP = "KAFKA_BOOTSTRAP";
     public static final String EVENTS_TOPIC = "EVENTS_TOPIC";
@@ -50,6 +53,13 @@ public record LakeServiceConfig(
     public static final String SUPPORTED_SCHEMA_VERSIONS = "SUPPORTED_SCHEMA_VERSIONS";
     /** Presto's HTTP address, for the analytics routes (final windows, lake tables, read-only SQL). */
     public static final String PRESTO_URL = "PRESTO_URL";
+    /** The interface the HTTP server listens on: the stack's one bind variable, loopback by default. */
+    public static final String LAKE_BIND_ADDRESS = "LAKE_BIND_ADDRESS";
+    /**
+     * A file (owner-only) holding the operator token that every route changing something requires
+     * as {@code Authorization: Bearer ...}; unset: those routes refuse everyone.
+     */
+    public static final String LAKE_OPERATOR_TOKEN_FILE = "LAKE_OPERATOR_TOKEN_FILE";
 
     /** The defaults match the local stack's default ports. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -65,7 +75,8 @@ public record LakeServiceConfig(
             Map.entry(LAKE_SERVICE_PORT, "5050"),
             Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"),
             Map.entry(SUPPORTED_SCHEMA_VERSIONS, "1"),
-            Map.entry(PRESTO_URL, "http://127.0.0.1:8080"));
+            Map.entry(PRESTO_URL, "http://127.0.0.1:8080"),
+            Map.entry(LAKE_BIND_ADDRESS, "127.0.0.1"));
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
     private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
@@ -93,6 +104,10 @@ public record LakeServiceConfig(
             problems.add(SUPPORTED_SCHEMA_VERSIONS + ": empty (must list at least one event schema version)");
         }
         validatePrestoUrl(problems, requireNonNull(prestoUrl, "prestoUrl is null"));
+        if (requireNonNull(bindAddress, "bindAddress is null").isBlank()) {
+            problems.add(LAKE_BIND_ADDRESS + ": must not be blank (e.g. 127.0.0.1)");
+        }
+        requireNonNull(operatorTokenFile, "operatorTokenFile is null");
         failIfAny(problems);
         prestoUrl = withoutTrailingSlash(prestoUrl);
         lakeRoot = withoutTrailingSlash(lakeRoot);
@@ -124,10 +139,15 @@ public record LakeServiceConfig(
                 triggerInterval == null ? Duration.ofSeconds(1) : triggerInterval,
                 maxOffsetsPerTrigger < 0 ? 1 : maxOffsetsPerTrigger);
         validateService(problems, servicePort, maxRestartBackoff == null ? Duration.ofSeconds(1) : maxRestartBackoff);
+        String bindAddress = value(environment, LAKE_BIND_ADDRESS);
+        Optional<Path> operatorTokenFile = Optional.ofNullable(environment.get(LAKE_OPERATOR_TOKEN_FILE))
+                .map(String::trim)
+                .filter(file -> !file.isEmpty())
+                .map(Path::of);
         failIfAny(problems);
         return new LakeServiceConfig(kafkaBootstrap, eventsTopic, lakeRoot, checkpointDir, metastoreUri, hiveDatabase, sparkMaster,
                 triggerInterval, maxOffsetsPerTrigger, hadoopConfDir, (int) servicePort, maxRestartBackoff,
-                schemaVersions.isEmpty() ? Set.of(1) : schemaVersions, prestoUrl);
+                schemaVersions.isEmpty() ? Set.of(1) : schemaVersions, prestoUrl, bindAddress, operatorTokenFile);
     }
 
     private static void validatePrestoUrl(List<String> problems, String prestoUrl) {

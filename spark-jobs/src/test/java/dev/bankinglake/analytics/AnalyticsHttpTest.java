@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bankinglake.contract.WindowTable;
 import dev.bankinglake.service.IngestMetrics;
 import dev.bankinglake.service.ServiceStatus;
+import dev.bankinglake.service.http.OperatorToken;
 import dev.bankinglake.service.http.ServiceHttp;
 import dev.bankinglake.windows.LiveWindows;
 import dev.bankinglake.windows.WindowKey;
@@ -50,7 +51,7 @@ class AnalyticsHttpTest {
         PrestoAnalytics presto = new PrestoAnalytics("http://127.0.0.1:" + closedPort, "hive_readonly", "default", 10, Duration.ofSeconds(5));
         stream = new WindowStream(live, () -> Map.of("service", Map.of("phase", "running")));
         AnalyticsHttp analytics = new AnalyticsHttp(live, presto, stream, Clock.fixed(NOW, ZoneOffset.UTC));
-        app = new ServiceHttp(new ServiceStatus(NOW), new IngestMetrics(), List.of(analytics)).create().start("127.0.0.1", 0);
+        app = new ServiceHttp(new ServiceStatus(NOW), new IngestMetrics(), List.of(analytics), OperatorToken.none()).create().start("127.0.0.1", 0);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.bankinglake.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,9 @@ class LakeServiceConfigTest {
                 5050,
                 Duration.ofSeconds(30),
                 Set.of(1),
-                "http://127.0.0.1:8080"));
+                "http://127.0.0.1:8080",
+                "127.0.0.1",
+                Optional.empty()));
     }
 
     @Test
@@ -47,7 +50,9 @@ class LakeServiceConfigTest {
                 Map.entry("LAKE_SERVICE_PORT", "15050"),
                 Map.entry("QUERY_RESTART_MAX_BACKOFF", "2 minutes"),
                 Map.entry("SUPPORTED_SCHEMA_VERSIONS", "2, 1"),
-                Map.entry("PRESTO_URL", "http://presto:18080/")));
+                Map.entry("PRESTO_URL", "http://presto:18080/"),
+                Map.entry("LAKE_BIND_ADDRESS", "0.0.0.0"),
+                Map.entry("LAKE_OPERATOR_TOKEN_FILE", "/run/secrets/operator_token")));
 
         assertThat(config).isEqualTo(new LakeServiceConfig(
                 "kafka-1:29092,kafka-2:29092",
@@ -63,7 +68,9 @@ class LakeServiceConfigTest {
                 15050,
                 Duration.ofMinutes(2),
                 Set.of(1, 2),
-                "http://presto:18080"));
+                "http://presto:18080",
+                "0.0.0.0",
+                Optional.of(Path.of("/run/secrets/operator_token"))));
     }
 
     @Test

@@ -258,6 +258,30 @@ public final class LocalStack {
         return Integer.parseInt(environment().get("LAKE_SERVICE_PORT"));
     }
 
+    /**
+     * The lake service's operator token, from the owner-only file that {@code scripts/stack.sh start}
+     * makes ({@code LAKE_OPERATOR_TOKEN_FILE}): what a test sends as {@code Authorization: Bearer ...}.
+     */
+    public String operatorToken() {
+        return secret(Paths.get(environment().get("LAKE_OPERATOR_TOKEN_FILE")));
+    }
+
+    /** The password of MQTT user {@code user} (lake-service, lake-operator, lake-viewer), from its secret file. */
+    public String mqttPassword(String user) {
+        requireNonNull(user, "user is null");
+        return secret(Paths.get(environment().get("LAKE_SECRETS_DIR")).resolve("mqtt-" + user + ".password"));
+    }
+
+    /** The first line of a secret file, read as the stack's own processes read it. */
+    public static String secret(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the secret " + file + " (made by scripts/stack.sh start)", e);
+        }
+    }
+
     public Path repoRoot() {
         return repoRoot;
     }

@@ -37,15 +37,18 @@ public final class ServiceHttp {
     private final ServiceStatus status;
     private final IngestMetrics metrics;
     private final List<Routes> features;
+    private final OperatorToken operatorToken;
 
+    /** Without an operator token: every route that changes something answers 401. */
     public ServiceHttp(ServiceStatus status, IngestMetrics metrics) {
-        this(status, metrics, List.of());
+        this(status, metrics, List.of(), OperatorToken.none());
     }
 
-    public ServiceHttp(ServiceStatus status, IngestMetrics metrics, List<Routes> features) {
+    public ServiceHttp(ServiceStatus status, IngestMetrics metrics, List<Routes> features, OperatorToken operatorToken) {
         this.status = requireNonNull(status, "status is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.features = List.copyOf(features);
+        this.operatorToken = requireNonNull(operatorToken, "operatorToken is null");
     }
 
     public Javalin create() {
@@ -54,6 +57,7 @@ public final class ServiceHttp {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors.JettyHandler()));
         });
         JsonErrors.install(app);
+        operatorToken.install(app);
         app.get(HEALTH, this::health);
         app.get(PIPELINE, ctx -> ctx.json(status.pipeline()));
         app.get(PIPELINE + "/{query}", ctx -> ctx.json(status.queryJson(query(ctx).snapshot())));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bankinglake.service.LakeService;
+import dev.bankinglake.stack.LocalStack;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ final class JobProcess {
     }
 
     ServiceClient client() {
-        return new ServiceClient("http://127.0.0.1:" + port());
+        return new ServiceClient("http://127.0.0.1:" + port(), LocalStack.secret(java.nio.file.Paths.get(environment.get("LAKE_OPERATOR_TOKEN_FILE"))));
     }
 
     int status(String path) {

@@ -37,13 +37,26 @@ class JobsIT {
     private static final Instant START = Instant.parse("2026-11-20T10:00:00.000Z");
 
     private static Map<String, String> mqtt(LocalStack stack, LakeTestSupport lake) {
-        return Map.of("MQTT_URI", stack.environment().get("MQTT_URI"), "MQTT_REQUEST_TOPIC", "it/" + lake.run + "/requests",
-                "MQTT_REPLY_TOPIC", "it/" + lake.run + "/replies", "MQTT_WINDOWS_TOPIC", "it/" + lake.run + "/windows");
+        return Map.of("MQTT_URI", stack.environment().get("MQTT_URI"), "MQTT_REQUEST_TOPIC", requestTopic(lake),
+                "MQTT_REPLY_TOPIC", replyTopic(lake), "MQTT_WINDOWS_TOPIC", windowsTopic(lake));
+    }
+
+    // topics of this run's own, under the prefixes of the broker's ACL (local-stack/conf/mosquitto/acl)
+    private static String requestTopic(LakeTestSupport lake) {
+        return "lake/jobs/requests/it-" + lake.run;
+    }
+
+    private static String replyTopic(LakeTestSupport lake) {
+        return "lake/jobs/replies/it-" + lake.run;
+    }
+
+    private static String windowsTopic(LakeTestSupport lake) {
+        return "lake/windows/it-" + lake.run;
     }
 
     private static MqttTestClient mqttClient(LocalStack stack, LakeTestSupport lake) throws Exception {
-        return new MqttTestClient(stack.environment().get("MQTT_URI"), "it/" + lake.run + "/requests", "it/" + lake.run + "/replies",
-                "it/" + lake.run + "/windows");
+        return new MqttTestClient(stack.environment().get("MQTT_URI"), "lake-operator", stack.mqttPassword("lake-operator"),
+                requestTopic(lake), replyTopic(lake), windowsTopic(lake));
     }
 
     @Test

@@ -40,7 +40,7 @@ class KillRestartIT {
         lake.createTopic(2);
         Map<String, String> service = Map.of("EVENTS_TOPIC", lake.topic, "LAKE_ROOT", lake.lakeRoot, "CHECKPOINT_DIR", lake.checkpointDir,
                 "HIVE_DATABASE", lake.database, "MAX_OFFSETS_PER_TRIGGER", "150", "TRIGGER_INTERVAL", "500 ms");
-        ServiceClient client = new ServiceClient(stack.lakeServiceUrl());
+        ServiceClient client = new ServiceClient(stack.lakeServiceUrl(), stack.operatorToken());
         List<String> figures = new ArrayList<>();
         // a continuous stream over about a minute, crossing midnight so batches touch two partitions
         try (EventStream stream = new EventStream(lake, START, 240, 10)) {

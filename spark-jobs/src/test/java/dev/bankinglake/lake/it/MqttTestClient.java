@@ -23,11 +23,14 @@ final class MqttTestClient implements AutoCloseable {
     private final List<JsonNode> replies = new CopyOnWriteArrayList<>();
     private final List<JsonNode> windows = new CopyOnWriteArrayList<>();
 
-    MqttTestClient(String uri, String requestTopic, String replyTopic, String windowsTopic) throws Exception {
+    /** Logs in as {@code user} with {@code password} (the broker refuses anonymous clients). */
+    MqttTestClient(String uri, String user, String password, String requestTopic, String replyTopic, String windowsTopic) throws Exception {
         this.requestTopic = requestTopic;
         this.client = new MqttClient(uri, "lake-it-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        options.setUserName(user);
+        options.setPassword(password.toCharArray());
         client.connect(options);
         client.subscribe(replyTopic, 1, (topic, message) -> replies.add(JSON.readTree(message.getPayload())));
         client.subscribe(windowsTopic, 0, (topic, message) -> windows.add(JSON.readTree(message.getPayload())));

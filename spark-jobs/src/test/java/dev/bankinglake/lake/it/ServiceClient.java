@@ -17,9 +17,12 @@ final class ServiceClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String baseUrl;
+    private final String operatorToken;
 
-    ServiceClient(String baseUrl) {
+    /** Sends {@code operatorToken} with every request that changes something, as an operator's tools do. */
+    ServiceClient(String baseUrl, String operatorToken) {
         this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
+        this.operatorToken = requireNonNull(operatorToken, "operatorToken is null");
     }
 
     /** The HTTP status of a GET, or -1 while nothing answers. */
@@ -46,13 +49,20 @@ final class ServiceClient {
 
     /** A request with a JSON body (none when {@code body} is null). */
     HttpResponse<String> request(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return request(method, path, body, "GET".equals(method) ? null : "Bearer " + operatorToken);
+    }
+
+    /** A request with the given Authorization header (none when null). */
+    HttpResponse<String> request(String method, String path, String body, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 // a sync job answers when it is done: minutes on a busy machine
-                .timeout(Duration.ofMinutes(10))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofMinutes(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A POST that must answer 2xx (200, or 202 for an accepted async job); returns its JSON. */

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /** The HTTP surface over a real socket, before the service has a Spark session: every answer is JSON. */
 class ServiceHttpTest {
+    private static final String TOKEN = "0123456789abcdef-operator";
     private final HttpClient client = HttpClient.newHttpClient();
     private Javalin app;
 
     @BeforeEach
     void start() {
-        app = new ServiceHttp(new ServiceStatus(Instant.parse("2026-11-21T08:00:00Z")), new IngestMetrics()).create().start("127.0.0.1", 0);
+        app = new ServiceHttp(new ServiceStatus(Instant.parse("2026-11-21T08:00:00Z")), new IngestMetrics(), java.util.List.of(),
+                OperatorToken.of(TOKEN)).create().start("127.0.0.1", 0);
     }
 
     @AfterEach
@@ -30,9 +32,51 @@ class ServiceHttpTest {
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+        return send(method, path, "Bearer " + TOKEN);
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void everyChangeNeedsTheOperatorTokenAndReadsStayOpen() throws Exception {
+        for (String path : java.util.List.of("/pipeline/ingest/stop", "/pipeline/ingest/start", "/pipeline/ingest/restart")) {
+            HttpResponse<String> missing = send("POST", path, null);
+            assertJson(missing, 401, "\"error\":\"Unauthorized: missing operator token");
+            assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"lake-service\"");
+            assertJson(send("POST", path, "Bearer " + TOKEN + "x"), 401, "Unauthorized: wrong operator token");
+            assertJson(send("POST", path, "Basic " + TOKEN), 401, "must be 'Bearer <operator token>'");
+            // the right token reaches the handler, which knows no such query yet
+            assertJson(send("POST", path, "bearer " + TOKEN), 404, "Unknown query: 'ingest'");
+        }
+        assertJson(send("GET", "/pipeline/ingest", null), 404, "Unknown query: 'ingest'");
+        assertJson(send("GET", "/health", null), 503, "service starting");
+    }
+
+    @Test
+    void withoutAConfiguredTokenNothingMayBeChanged() throws Exception {
+        Javalin open = new ServiceHttp(new ServiceStatus(Instant.parse("2026-11-21T08:00:00Z")), new IngestMetrics()).create().start("127.0.0.1", 0);
+        try {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + "/pipeline/ingest/stop"))
+                    .header("Authorization", "Bearer anything-at-all-here").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertJson(answer, 401, "no operator token configured");
+        }
+        finally {
+            open.stop();
+        }
+    }
+
+    @Test
+    void aShortTokenIsRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorToken.of("short"))
+                .hasMessage("Invalid operator token: 5 characters (must be at least 16)");
     }
 
     private static void assertJson(HttpResponse<String> response, int status, String body) {
