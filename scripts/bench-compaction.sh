@@ -40,6 +40,9 @@ USAGE
 }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# the benchmark's lake service takes its compact job with the stack's operator token (its file)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
+lake_secrets_ensure
 
 BENCH_FILES="${BENCH_FILES:-2000}"
 BENCH_EVENTS_PER_FILE="${BENCH_EVENTS_PER_FILE:-50}"

@@ -7,8 +7,9 @@ usage() {
   cat <<'HELP'
 Usage: scripts/images.sh [build|base|stage|sizes] [--no-stage]
 
-  build (default)  base, stage, then `docker compose build` of every image, in one command;
-                   after it, plain `docker compose up` works
+  build (default)  base, stage, then `docker compose build` of every image, in one command,
+                   and the compose stack's secrets (.lake/secrets/compose, made once, never
+                   part of an image); after it, plain `docker compose up` works
   base             makes sure the base image LAKE_BASE_IMAGE is here: present, or pulled; where
                    no registry answers, builds banking-lake/debian:bookworm from Debian's packages
                    (debootstrap --variant=minbase, then docker import) and records it in .env
@@ -32,6 +33,7 @@ HELP
 }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
 cd "$LAKE_REPO_ROOT"
 
 # The pinned default of docker-compose.yml's x-build args (ComposeFileTest keeps them equal).
@@ -169,6 +171,7 @@ cmd_build() {
   local started=$SECONDS
   cmd_base
   [[ "${1:-}" == --no-stage ]] || cmd_stage
+  lake_compose_secrets
   lake_log "build: docker compose build (base $LAKE_BASE_IMAGE)"
   # one Java image alone first: builds run side by side would each make their own copy of the
   # shared JRE layer; after this one, every other build finds it in the build cache

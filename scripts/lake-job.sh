@@ -9,7 +9,8 @@ Usage: scripts/lake-job.sh [--async] [--external-id ID] [--timeout-seconds S] NA
 Runs job NAME of the lake service's router (GET /jobs lists them: audit, replay-rejected, ...)
 with the given parameters and prints the answer, {"success", "payload", "errors", "request"}.
 Synchronous by default: waits for the result. --async returns at once with the run's id; follow
-it with `curl $LAKE_SERVICE_URL/jobs/<id>`, cancel it with `curl -X DELETE ...`.
+it with `curl $LAKE_SERVICE_URL/jobs/<id>`, cancel it with `curl -X DELETE ...` and the
+operator token (README, "Who may reach what").
 Exit code: 0 when the answer says success, 1 otherwise.
 
   scripts/lake-job.sh audit
@@ -18,11 +19,14 @@ Exit code: 0 when the answer says success, 1 otherwise.
   scripts/lake-job.sh --async audit
 
 The service is found at LAKE_SERVICE_URL (default http://$LAKE_HOST:$LAKE_SERVICE_PORT, see
-scripts/lib/env.sh).
+scripts/lib/env.sh). POST /jobs needs the operator token: the script reads it from
+LAKE_OPERATOR_TOKEN_FILE (made by scripts/stack.sh start) or LAKE_OPERATOR_TOKEN, and sends it
+as a header on curl's standard input, never on a command line.
 HELP
 }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
 SERVICE_URL="${LAKE_SERVICE_URL:-http://$LAKE_HOST:${LAKE_SERVICE_PORT:-5050}}"
 
 mode=sync
@@ -62,7 +66,9 @@ body="{\"job\": $(json_string "$job"), \"parameters\": {${parameters}}, \"mode\"
 [[ -z "$external_id" ]] || body+=", \"external_id\": $(json_string "$external_id")"
 body+="}"
 
-answer=$(curl -sS --max-time "$timeout_seconds" -X POST "$SERVICE_URL/jobs" -H 'Content-Type: application/json' --data-binary "$body") \
+token=$(lake_operator_token)
+answer=$(printf 'Authorization: Bearer %s\n' "$token" \
+  | curl -sS --max-time "$timeout_seconds" -X POST "$SERVICE_URL/jobs" -H @- -H 'Content-Type: application/json' --data-binary "$body") \
   || lake_die "the lake service at $SERVICE_URL did not answer (is it running? scripts/stack.sh status)"
 printf '%s\n' "$answer"
 [[ "$answer" == *'"success":true'* ]]

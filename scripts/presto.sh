@@ -16,6 +16,8 @@ Locally, the CLI is com.facebook.presto:presto-cli:<presto.version of pom.xml>:j
 copied by Maven (dependency:copy) into $LAKE_STATE_DIR/tools/ on first use, and it talks to
 Presto at $LAKE_HOST:$PRESTO_PORT (scripts/lib/env.sh).
 
+  --operator   connects as lake-operator, the only user with the writable catalog `hive`
+               (everyone else may read and not write: presto/etc/rules.json)
   --compose    runs the CLI that ships in the presto container, against itself
                (the same as LAKE_MODE=compose, set by ./pipeline.sh --compose)
   -h, --help   this text (the CLI's own options: scripts/presto.sh --help-cli)
@@ -35,6 +37,7 @@ cli_args=()
 while (( $# > 0 )); do
   case "$1" in
     --compose) LAKE_MODE=compose; shift ;;
+    --operator) cli_args+=(--user lake-operator); shift ;;
     -h|--help) usage; exit 0 ;;
     --help-cli) cli_args+=(--help); shift ;;
     *) cli_args+=("$1"); shift ;;

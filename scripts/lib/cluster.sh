@@ -188,9 +188,9 @@ start_extra_datanodes() {
     hdfs_command "$name"
     launch "$name" "${HDFS_COMMAND[@]}" org.apache.hadoop.hdfs.server.datanode.DataNode \
       -D "dfs.datanode.data.dir=$DATA_DIR/hdfs/data-$index" \
-      -D "dfs.datanode.address=127.0.0.1:$((HDFS_DATANODE_PORT + shift_by))" \
-      -D "dfs.datanode.http.address=127.0.0.1:$((HDFS_DATANODE_HTTP_PORT + shift_by))" \
-      -D "dfs.datanode.ipc.address=127.0.0.1:$((HDFS_DATANODE_IPC_PORT + shift_by))" \
+      -D "dfs.datanode.address=$LAKE_BIND_ADDRESS:$((HDFS_DATANODE_PORT + shift_by))" \
+      -D "dfs.datanode.http.address=$LAKE_BIND_ADDRESS:$((HDFS_DATANODE_HTTP_PORT + shift_by))" \
+      -D "dfs.datanode.ipc.address=$LAKE_BIND_ADDRESS:$((HDFS_DATANODE_IPC_PORT + shift_by))" \
       -D "dfs.datanode.http.internal-proxy.port=$((HDFS_DATANODE_PROXY_PORT + shift_by))"
   done
 }
@@ -292,7 +292,8 @@ start_spark() {
   if ! is_running spark-master; then
     jvm spark-master
     heap "$SPARK_MASTER_HEAP_OPTS"
-    launch spark-master "${JVM[@]}" "${HEAP[@]}" "${SPARK_JVM_FLAGS[@]}" -cp "$classpath" \
+    # SPARK_LOCAL_IP: the web UI's address (Spark binds it to every interface otherwise)
+    launch spark-master env SPARK_LOCAL_IP="$LAKE_BIND_ADDRESS" "${JVM[@]}" "${HEAP[@]}" "${SPARK_JVM_FLAGS[@]}" -cp "$classpath" \
       org.apache.spark.deploy.master.Master --host "$LAKE_HOST" --port "$SPARK_MASTER_PORT" --webui-port "$SPARK_MASTER_WEBUI_PORT"
   fi
   for (( index = 1; index <= SPARK_WORKERS; index++ )); do
@@ -303,7 +304,7 @@ start_spark() {
     heap "$SPARK_WORKER_HEAP_OPTS"
     # executors are this worker's children: Spark's launcher needs SPARK_HOME and the Scala
     # version to build their command; folders of finished applications are cleaned after a day
-    launch "$name" env SPARK_HOME="$(spark_home)" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_DIRS="$DATA_DIR/spark/$name/local" \
+    launch "$name" env SPARK_LOCAL_IP="$LAKE_BIND_ADDRESS" SPARK_HOME="$(spark_home)" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_DIRS="$DATA_DIR/spark/$name/local" \
       "${JVM[@]}" "${HEAP[@]}" "${SPARK_JVM_FLAGS[@]}" \
       -Dspark.worker.cleanup.enabled=true -Dspark.worker.cleanup.appDataTtl=86400 -cp "$classpath" \
       org.apache.spark.deploy.worker.Worker --host "$LAKE_HOST" --port "$(cluster_port_of "$name")" \

@@ -17,6 +17,8 @@ COMPOSE_LAKE_ROOT="hdfs://namenode:8020/lake"
 COMPOSE_LOAD_DIR="/lake/scripts/load"
 
 export LAKE_MODE LAKE_COMPOSE_FILE
+# docker-compose.yml's secrets (lake_compose_secrets)
+source "$(dirname "${BASH_SOURCE[0]}")/secrets.sh"
 
 lake_is_compose() {
   case "$LAKE_MODE" in
@@ -35,6 +37,7 @@ lake_compose_require() {
 # docker compose on the project's file, from any working folder.
 lake_compose() {
   lake_compose_require
+  lake_compose_secrets
   docker compose -f "$LAKE_COMPOSE_FILE" --project-directory "$LAKE_REPO_ROOT" "$@"
 }
 

@@ -68,3 +68,33 @@ lake_mosquitto_password_file() {
   mosquitto_passwd -U "$file.plain" || lake_die "mosquitto_passwd could not hash $file.plain"
   mv -f "$file.plain" "$file"
 }
+
+# The compose stack's secrets (docker-compose.yml's secrets: section), exported as
+# LAKE_COMPOSE_SECRETS_DIR for docker compose. By default copies of the local stack's secrets in
+# LAKE_SECRETS_DIR/compose, refreshed when those change: compose mounts a file secret as it is on
+# the host and the services run as their own users (lake, mosquitto), so the copies are readable
+# by all (0644), inside LAKE_SECRETS_DIR (700), which keeps every other user of this machine
+# out. A LAKE_COMPOSE_SECRETS_DIR given from outside holds its own secrets: it is only checked.
+lake_compose_secrets() {
+  local -a names=(operator-token)
+  local user name source
+  for user in "${LAKE_MQTT_USERS[@]}"; do names+=("mqtt-$user.password"); done
+  if [[ -n "${LAKE_COMPOSE_SECRETS_DIR:-}" ]]; then
+    for name in "${names[@]}"; do
+      [[ -s "$LAKE_COMPOSE_SECRETS_DIR/$name" ]] || lake_die "LAKE_COMPOSE_SECRETS_DIR: $LAKE_COMPOSE_SECRETS_DIR/$name is missing"
+    done
+    export LAKE_COMPOSE_SECRETS_DIR
+    return 0
+  fi
+  lake_secrets_ensure
+  LAKE_COMPOSE_SECRETS_DIR="$LAKE_SECRETS_DIR/compose"
+  export LAKE_COMPOSE_SECRETS_DIR
+  mkdir -p "$LAKE_COMPOSE_SECRETS_DIR"
+  for name in "${names[@]}"; do
+    if [[ "$name" == operator-token ]]; then source="$LAKE_OPERATOR_TOKEN_FILE"; else source="$LAKE_SECRETS_DIR/$name"; fi
+    if ! cmp -s "$source" "$LAKE_COMPOSE_SECRETS_DIR/$name"; then
+      install -m 0644 "$source" "$LAKE_COMPOSE_SECRETS_DIR/$name.tmp"
+      mv -f "$LAKE_COMPOSE_SECRETS_DIR/$name.tmp" "$LAKE_COMPOSE_SECRETS_DIR/$name"
+    fi
+  done
+}

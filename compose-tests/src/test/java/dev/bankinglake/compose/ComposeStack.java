@@ -4,6 +4,12 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +31,55 @@ final class ComposeStack implements BeforeAllCallback, AfterAllCallback, TestWat
     private final ComposeProject project;
     private boolean engine;
 
+    private final Path secrets;
+
     ComposeStack(String name, List<String> files) {
-        this.project = new ComposeProject(requireNonNull(name, "name is null"), files, Map.of(
+        this.secrets = Repository.root().resolve("compose-tests/target/secrets-" + requireNonNull(name, "name is null"));
+        this.project = new ComposeProject(name, files, Map.of(
                 "API_PORT", String.valueOf(apiPort), "PRESTO_PORT", String.valueOf(prestoPort),
-                "LAKE_SERVICE_PORT", String.valueOf(lakeServicePort)));
+                "LAKE_SERVICE_PORT", String.valueOf(lakeServicePort), "LAKE_COMPOSE_SECRETS_DIR", secrets.toString()));
+    }
+
+    /** The operator token of this stack's lake service (its compose secret). */
+    String operatorToken() {
+        return secret("operator-token");
+    }
+
+    /** The password of an MQTT user of this stack's broker (its compose secret). */
+    String mqttPassword(String user) {
+        return secret("mqtt-" + user + ".password");
+    }
+
+    private String secret(String name) {
+        try {
+            return Files.readString(secrets.resolve(name)).strip();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The files of docker-compose.yml's secrets, new random ones for each stack, as
+     * scripts/lib/secrets.sh makes them: a folder of the owner only, files the containers'
+     * users can read.
+     */
+    private void writeSecrets() {
+        SecureRandom random = new SecureRandom();
+        try {
+            Files.createDirectories(secrets);
+            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+            for (String name : List.of("operator-token", "mqtt-lake-service.password", "mqtt-lake-operator.password", "mqtt-lake-viewer.password")) {
+                byte[] bytes = new byte[32];
+                random.nextBytes(bytes);
+                Path file = secrets.resolve(name);
+                Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n");
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write the compose secrets into " + secrets, e);
+        }
     }
 
     ComposeProject project() {
@@ -64,6 +115,7 @@ final class ComposeStack implements BeforeAllCallback, AfterAllCallback, TestWat
     public void beforeAll(ExtensionContext context) {
         DockerImages.requireBuilt();
         engine = true;
+        writeSecrets();
         project.compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans").orFail();
     }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Presto's file-based access control (presto/etc) as Presto reads it: catalog rules, first match
  * wins, regexes match the whole name, no match means no access. The analytics routes' user may
- * read the read-only catalog and nothing else; every other user keeps the writable catalog.
+ * read the read-only catalog and nothing else; the operator has the writable catalog; every other
+ * user may read every catalog and write none.
  */
 class PrestoAccessRulesTest {
     private static final Path PRESTO_ETC = Path.of("..", "presto", "etc");
@@ -37,8 +38,11 @@ class PrestoAccessRulesTest {
         assertThat(access(rules, PrestoAnalytics.USER, "hive_readonly")).isEqualTo("read-only");
         assertThat(access(rules, PrestoAnalytics.USER, "hive")).isEqualTo("none");
         assertThat(access(rules, PrestoAnalytics.USER, "system")).isEqualTo("none");
-        assertThat(access(rules, "banking-lake", "hive")).isEqualTo("all");
-        assertThat(access(rules, "lake-analytics-2", "hive")).as("the user regex matches the whole name").isEqualTo("all");
+        assertThat(access(rules, "lake-operator", "hive")).isEqualTo("all");
+        assertThat(access(rules, "banking-lake", "hive")).isEqualTo("read-only");
+        assertThat(access(rules, "banking-lake", "hive_readonly")).isEqualTo("read-only");
+        assertThat(access(rules, "lake-operator-2", "hive")).as("the user regex matches the whole name").isEqualTo("read-only");
+        assertThat(access(rules, "lake-analytics-2", "hive")).as("the user regex matches the whole name").isEqualTo("read-only");
     }
 
     @Test

@@ -111,7 +111,7 @@ class LocalStackSmokeIT {
             }
         }
 
-        try (Connection presto = DriverManager.getConnection(stack.prestoJdbcUrl(), "smoke", null);
+        try (Connection presto = DriverManager.getConnection(stack.prestoJdbcUrl(), "lake-operator", null);
                 Statement statement = presto.createStatement()) {
             statement.execute("CREATE TABLE hive.default." + table + " (user_id varchar, units bigint) "
                     + "WITH (format = 'PARQUET', external_location = '" + folder + "')");

@@ -133,8 +133,11 @@ class ComposeMatchesLocalStackTest {
         }
         collectUnset("metastore", metastoreSite, unset);
         assertThat(unset).as("placeholders of the shared templates that the compose service does not set").isEmpty();
+        // what the entrypoint finds itself (the container's address) stands in as a sample value
+        Map<String, String> prestoEnvironment = new LinkedHashMap<>(withDefaults(compose.environment("presto")));
+        entrypointDefaults("presto").forEach(name -> prestoEnvironment.putIfAbsent(name, "172.18.0.9"));
         for (Path template : prestoTemplates) {
-            rendered.put(template.getFileName().toString(), LocalStackSettings.render(repo, template, withDefaults(compose.environment("presto"))));
+            rendered.put(template.getFileName().toString(), LocalStackSettings.render(repo, template, prestoEnvironment));
         }
 
         Properties catalog = properties(rendered.get("hive.properties"));
@@ -262,11 +265,26 @@ class ComposeMatchesLocalStackTest {
 
     private void collectUnset(String service, Path template, List<String> unset) throws IOException {
         Map<String, String> environment = compose.environment(service);
+        Set<String> entrypointDefaults = entrypointDefaults(service);
         for (String name : LocalStackSettings.placeholders(Files.readString(template))) {
-            if (!environment.containsKey(name)) {
+            if (!environment.containsKey(name) && !entrypointDefaults.contains(name)) {
                 unset.add(service + ": ${" + name + "} of " + repo.relativize(template));
             }
         }
+    }
+
+    /** Variables the service's entrypoint (docker/SERVICE/entrypoint.sh) exports with a default of its own. */
+    private Set<String> entrypointDefaults(String service) throws IOException {
+        Path entrypoint = repo.resolve("docker/" + service + "/entrypoint.sh");
+        if (!Files.exists(entrypoint)) {
+            return Set.of();
+        }
+        Matcher matcher = Pattern.compile("(?m)^export (\\w+)=\"\\$\\{\\1:-").matcher(Files.readString(entrypoint));
+        Set<String> names = new java.util.HashSet<>();
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
     }
 
     /** The environment as compose passes it when nothing is set on the host: ${NAME:-default} is default. */
