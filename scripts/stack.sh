@@ -823,7 +823,36 @@ cmd_status() {
       printf '%-10s %-19s %-8s %-6s %s\n' "$service" "$process" "$(pid_of "$process")" "${port:--}" "$STATE"
     done
   done
+  status_exposure "${services[@]}"
   return "$all_ok"
+}
+
+# What the running processes listen on, from the kernel's socket table (ss): the ports on
+# LAKE_BIND_ADDRESS, and those on every interface, which no setting of theirs removes (the
+# metastore's Thrift port, Presto's Drift server and JMX export; README, "Who may reach what").
+status_exposure() {
+  command -v ss > /dev/null 2>&1 || return 0
+  local service process pid line address bound="" wildcard=""
+  local table
+  table=$(ss -Hltnp 2>/dev/null) || return 0
+  for service in "$@"; do
+    for process in $(processes_of "$service"); do
+      pid=$(pid_of "$process")
+      [[ -n "$pid" ]] || continue
+      while read -r line; do
+        address=$(awk '{print $4}' <<< "$line")
+        case "$address" in
+          '*:'*|0.0.0.0:*|'[::]:'*) wildcard+="${wildcard:+, }${address##*:} ($process)" ;;
+          *) bound+="${bound:+, }${address##*:}" ;;
+        esac
+      done < <(grep -F "pid=$pid," <<< "$table")
+    done
+  done
+  [[ -z "$bound" ]] || printf 'listening on %s (LAKE_BIND_ADDRESS): %s\n' "$LAKE_BIND_ADDRESS" "$bound"
+  case "$LAKE_BIND_ADDRESS" in
+    0.0.0.0|::|'[::]') [[ -z "$wildcard" ]] || printf 'listening on every interface (LAKE_BIND_ADDRESS=%s): %s\n' "$LAKE_BIND_ADDRESS" "$wildcard" ;;
+    *) [[ -z "$wildcard" ]] || printf 'listening on every interface (no setting of the engine removes it; firewall them): %s\n' "$wildcard" ;;
+  esac
 }
 
 cmd_env() {
