@@ -9,6 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,19 +23,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class PrestoAccessIT {
     private static final String OPERATOR = "lake-operator";
-    private static final String TABLE = "hive.default.access_it_" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String TABLE = "hive.default.access_it_" + RUN;
 
     @Test
     void onlyTheOperatorCreatesInsertsAndDropsInTheWritableCatalog(LocalStack stack) throws Exception {
+        // the table's own folder on HDFS (the stack's warehouse folder is made by no one)
+        Path folder = new Path(stack.hdfsUri() + "/access-it/" + RUN);
+        Configuration conf = new Configuration(false);
+        conf.addResource(new Path(stack.hadoopConfDir().resolve("core-site.xml").toUri()));
+        conf.addResource(new Path(stack.hadoopConfDir().resolve("hdfs-site.xml").toUri()));
+        try (FileSystem fs = FileSystem.newInstance(folder.toUri(), conf)) {
+            assertThat(fs.mkdirs(folder)).isTrue();
+        }
+        String with = " WITH (format = 'PARQUET', external_location = '" + folder + "')";
         try (Connection viewer = DriverManager.getConnection(stack.prestoJdbcUrl(), "lake-viewer", null);
                 Connection operator = DriverManager.getConnection(stack.prestoJdbcUrl(), OPERATOR, null);
                 Statement asViewer = viewer.createStatement();
                 Statement asOperator = operator.createStatement()) {
-            assertDenied(asViewer, "CREATE TABLE " + TABLE + " (units bigint) WITH (format = 'PARQUET')");
+            assertDenied(asViewer, "CREATE TABLE " + TABLE + " (units bigint)" + with);
             assertThat(count(asOperator, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'default' AND table_name = '"
                     + TABLE.substring(TABLE.lastIndexOf('.') + 1) + "'")).as("the refused CREATE made no table").isZero();
 
-            asOperator.execute("CREATE TABLE " + TABLE + " (units bigint) WITH (format = 'PARQUET')");
+            asOperator.execute("CREATE TABLE " + TABLE + " (units bigint)" + with);
             asOperator.execute("INSERT INTO " + TABLE + " VALUES (3), (7)");
             assertThat(count(asViewer, "SELECT count(*) FROM " + TABLE)).as("the viewer reads").isEqualTo(2);
 

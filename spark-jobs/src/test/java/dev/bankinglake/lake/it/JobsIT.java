@@ -1,6 +1,7 @@
 package dev.bankinglake.lake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import dev.bankinglake.stack.LocalStackExtension;
 import dev.bankinglake.stack.RequiresServices;
 import dev.bankinglake.stack.Service;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -108,12 +115,71 @@ class JobsIT {
             assertThat(texts(lossOverMqtt.path("missing_event_ids"))).containsExactlyElementsOf(lost);
 
             assertBadRequestsAreRefusedOverBothTransports(service, mqtt);
+            assertOnlyTheOperatorChangesAnything(stack, lake, service, mqtt);
         }
         finally {
             if (service.isAlive()) {
                 service.stop();
             }
         }
+    }
+
+    /**
+     * Every mutating route answers 401 without the operator token, with a wrong one or another
+     * scheme, and changes nothing; over MQTT an anonymous client or a wrong password is refused
+     * at connect, and a viewer's request is dropped by the broker's ACL: it never runs, while the
+     * operator's next request gets its reply.
+     */
+    private static void assertOnlyTheOperatorChangesAnything(LocalStack stack, LakeTestSupport lake, JobProcess service, MqttTestClient operator)
+            throws Exception {
+        List<String[]> mutating = List.of(
+                new String[] {"POST", "/jobs", "{\"job\": \"audit\", \"external_id\": \"no-token-1\"}"},
+                new String[] {"DELETE", "/jobs/00000000-0000-0000-0000-000000000000", null},
+                new String[] {"POST", "/pipeline/ingest/stop", null},
+                new String[] {"POST", "/pipeline/ingest/restart", null});
+        List<String> wrongCredentials = new ArrayList<>();
+        wrongCredentials.add(null);
+        wrongCredentials.add("Bearer wrong-token-0123456789abcdef");
+        wrongCredentials.add("Bearer " + stack.operatorToken() + "x");
+        wrongCredentials.add("Basic " + stack.operatorToken());
+        for (String[] route : mutating) {
+            for (String authorization : wrongCredentials) {
+                HttpResponse<String> answer = service.client().request(route[0], route[1], route[2], authorization);
+                assertThat(answer.statusCode()).as("%s %s with Authorization %s", route[0], route[1], authorization == null ? "(none)" : "(wrong)")
+                        .isEqualTo(401);
+                assertThat(answer.body()).contains("\"status\":401").contains("Unauthorized");
+                assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+            }
+        }
+        assertThat(service.status("/health")).as("ingestion still runs after the refused stops").isEqualTo(200);
+        assertThat(service.client().request("GET", "/jobs").body()).as("GET /jobs").doesNotContain("no-token-1");
+        assertThat(Files.readString(service.log())).as("the service log").contains("Refused POST /jobs").doesNotContain(stack.operatorToken());
+
+        String uri = stack.environment().get("MQTT_URI");
+        MqttClient anonymous = new MqttClient(uri, "lake-it-anonymous-" + lake.run, new MemoryPersistence());
+        assertThatThrownBy(() -> anonymous.connect(new MqttConnectOptions())).as("an anonymous MQTT client").isInstanceOf(MqttSecurityException.class);
+        anonymous.close();
+        MqttClient wrongPassword = new MqttClient(uri, "lake-it-wrong-" + lake.run, new MemoryPersistence());
+        MqttConnectOptions wrong = new MqttConnectOptions();
+        wrong.setUserName("lake-operator");
+        wrong.setPassword("not-the-password".toCharArray());
+        assertThatThrownBy(() -> wrongPassword.connect(wrong)).as("a wrong MQTT password").isInstanceOf(MqttSecurityException.class);
+        wrongPassword.close();
+
+        MqttClient viewer = new MqttClient(uri, "lake-it-viewer-" + lake.run, new MemoryPersistence());
+        MqttConnectOptions asViewer = new MqttConnectOptions();
+        asViewer.setUserName("lake-viewer");
+        asViewer.setPassword(stack.mqttPassword("lake-viewer").toCharArray());
+        viewer.connect(asViewer);
+        MqttMessage request = new MqttMessage("{\"job\": \"audit\", \"external_id\": \"viewer-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        request.setQos(1);
+        viewer.publish(requestTopic(lake), request);
+        viewer.disconnect();
+        viewer.close();
+        operator.send("{\"job\": \"audit\", \"parameters\": {\"max_ids\": 0}, \"external_id\": \"after-viewer\"}");
+        assertThat(operator.finalReply("after-viewer", Duration.ofMinutes(2)).path("success").asBoolean()).isTrue();
+        assertThat(operator.replies()).as("replies on the reply topic").noneMatch(reply -> "viewer-1".equals(reply.path("external_id").asText(null)));
+        assertThat(service.client().request("GET", "/jobs").body()).as("GET /jobs").doesNotContain("viewer-1");
     }
 
     private static void assertBadRequestsAreRefusedOverBothTransports(JobProcess service, MqttTestClient mqtt) throws Exception {

@@ -58,6 +58,11 @@ final class MqttTestClient implements AutoCloseable {
                 }, reply -> reply != null);
     }
 
+    /** Replies received so far. */
+    List<JsonNode> replies() {
+        return List.copyOf(replies);
+    }
+
     /** Window updates received so far. */
     List<JsonNode> windowUpdates() {
         return List.copyOf(windows);
