@@ -832,7 +832,7 @@ cmd_status() {
 # metastore's Thrift port, Presto's Drift server and JMX export; README, "Who may reach what").
 status_exposure() {
   command -v ss > /dev/null 2>&1 || return 0
-  local service process pid line address bound="" wildcard=""
+  local service process pid line address bound="" loopback="" wildcard=""
   local table
   table=$(ss -Hltnp 2>/dev/null) || return 0
   for service in "$@"; do
@@ -843,12 +843,15 @@ status_exposure() {
         address=$(awk '{print $4}' <<< "$line")
         case "$address" in
           '*:'*|0.0.0.0:*|'[::]:'*) wildcard+="${wildcard:+, }${address##*:} ($process)" ;;
+          127.*|'[::ffff:127.'*|'[::1]:'*) [[ "$LAKE_BIND_ADDRESS" == 127.* ]] && bound+="${bound:+, }${address##*:}" \
+            || loopback+="${loopback:+, }${address##*:}" ;;
           *) bound+="${bound:+, }${address##*:}" ;;
         esac
       done < <(grep -F "pid=$pid," <<< "$table")
     done
   done
   [[ -z "$bound" ]] || printf 'listening on %s (LAKE_BIND_ADDRESS): %s\n' "$LAKE_BIND_ADDRESS" "$bound"
+  [[ -z "$loopback" ]] || printf 'listening on loopback only (internal): %s\n' "$loopback"
   case "$LAKE_BIND_ADDRESS" in
     0.0.0.0|::|'[::]') [[ -z "$wildcard" ]] || printf 'listening on every interface (LAKE_BIND_ADDRESS=%s): %s\n' "$LAKE_BIND_ADDRESS" "$wildcard" ;;
     *) [[ -z "$wildcard" ]] || printf 'listening on every interface (no setting of the engine removes it; firewall them): %s\n' "$wildcard" ;;
