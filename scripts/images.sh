@@ -143,6 +143,7 @@ cmd_stage() {
   local marker missing=0
   for marker in "${markers[@]}"; do [[ -s "$marker" ]] || missing=1; done
   [[ -n "$(module_jar api lake-api)" && -n "$(module_jar spark-jobs lake-spark-jobs)" ]] || missing=1
+  [[ -n "$(module_jar local-stack/metastore local-stack-metastore)" ]] || missing=1
   ls -d local-stack/presto-server/target/presto-server-*/lib > /dev/null 2>&1 || missing=1
   [[ -s local-stack/presto-server/target/presto-cli/presto-cli.jar ]] || missing=1
   if (( missing )); then
@@ -153,6 +154,7 @@ cmd_stage() {
   stage_classpath "$STAGE_DIR/kafka/lib" local-stack/kafka/target/classpath.txt
   stage_classpath "$STAGE_DIR/hadoop/lib" local-stack/hdfs/target/classpath.txt
   stage_classpath "$STAGE_DIR/metastore/lib" local-stack/metastore/target/classpath.txt
+  ln -f "$(module_jar local-stack/metastore local-stack-metastore)" "$STAGE_DIR/metastore/lib/"
   stage_classpath "$STAGE_DIR/api/lib" api/target/classpath.txt
   ln -f "$(module_jar api lake-api)" "$STAGE_DIR/api/lib/"
   stage_classpath "$STAGE_DIR/streaming/lib" spark-jobs/target/classpath.txt

@@ -124,7 +124,7 @@ main_class_of() {
     kafka|kafka-*) echo kafka.Kafka ;;
     namenode) echo org.apache.hadoop.hdfs.server.namenode.NameNode ;;
     datanode|datanode-*) echo org.apache.hadoop.hdfs.server.datanode.DataNode ;;
-    metastore) echo org.apache.hadoop.hive.metastore.HiveMetaStore ;;
+    metastore) echo dev.bankinglake.stack.metastore.BoundMetastore ;;
     presto|presto-worker*) echo com.facebook.presto.server.PrestoServer ;;
     spark-master) echo org.apache.spark.deploy.master.Master ;;
     spark-worker-*) echo org.apache.spark.deploy.worker.Worker ;;
@@ -445,7 +445,8 @@ await_hdfs() {
 # ---------------------------------------------------------------- metastore
 
 start_metastore() {
-  ensure_built local-stack/metastore local-stack/metastore/target/classpath.txt
+  [[ -n "$(module_jar local-stack/metastore local-stack-metastore)" && -s "$STACK_DIR/metastore/target/classpath.txt" ]] \
+    || ensure_built local-stack/metastore local-stack/metastore/target/classpath.txt
   render "$LAKE_REPO_ROOT/hive/conf/metastore-site.xml" "$CONF_DIR/metastore/metastore-site.xml"
   cp "$LAKE_REPO_ROOT/hive/conf/metastore-log4j2.properties" "$CONF_DIR/metastore/metastore-log4j2.properties"
   mkdir -p "$DATA_DIR/metastore"
@@ -454,8 +455,8 @@ start_metastore() {
   heap "$METASTORE_HEAP_OPTS"
   launch metastore env --chdir="$DATA_DIR/metastore" "${JVM[@]}" "${HEAP[@]}" \
     -Dlog4j.configurationFile="$CONF_DIR/metastore/metastore-log4j2.properties" \
-    -cp "$CONF_DIR/metastore:$HADOOP_CONF_DIR:$(classpath_of metastore)" \
-    org.apache.hadoop.hive.metastore.HiveMetaStore -p "$METASTORE_PORT"
+    -cp "$CONF_DIR/metastore:$HADOOP_CONF_DIR:$(module_jar local-stack/metastore local-stack-metastore):$(classpath_of metastore)" \
+    dev.bankinglake.stack.metastore.BoundMetastore -p "$METASTORE_PORT"
 }
 
 await_metastore() {
@@ -828,8 +829,8 @@ cmd_status() {
 }
 
 # What the running processes listen on, from the kernel's socket table (ss): the ports on
-# LAKE_BIND_ADDRESS, and those on every interface, which no setting of theirs removes (the
-# metastore's Thrift port, Presto's Drift server and JMX export; README, "Who may reach what").
+# LAKE_BIND_ADDRESS, and those on every interface, which no setting of theirs moves (Presto's
+# Drift server and the JDK's local JMX connector; README, "Who may reach what").
 status_exposure() {
   command -v ss > /dev/null 2>&1 || return 0
   local service process pid line address bound="" loopback="" wildcard=""

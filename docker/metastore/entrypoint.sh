@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hive Metastore of docker-compose.yml: renders hive/conf/metastore-site.xml (mounted read-only)
 # from the environment with scripts/lib/render.sh, the renderer of scripts/stack.sh, then runs
-# the same main class on the same classpath (local-stack/metastore) as the local stack, on
+# the same launcher on the same classpath (local-stack/metastore) as the local stack, on
 # PostgreSQL instead of Derby.
 set -euo pipefail
 source /opt/lake/scripts/lib/render.sh
@@ -12,4 +12,4 @@ cp /etc/lake/hive/conf/metastore-log4j2.properties "$conf/metastore-log4j2.prope
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:-} -Dlog4j.configurationFile="$conf/metastore-log4j2.properties" \
   -cp "$conf:$HADOOP_CONF_DIR:/opt/metastore/lib/*" \
-  org.apache.hadoop.hive.metastore.HiveMetaStore -p "$METASTORE_PORT"
+  dev.bankinglake.stack.metastore.BoundMetastore -p "$METASTORE_PORT"
