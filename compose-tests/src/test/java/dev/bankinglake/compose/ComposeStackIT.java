@@ -9,8 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,8 +65,62 @@ class ComposeStackIT {
         assertThat(events).as("events of the mix's users").filteredOn(event -> event.contains(prefix)).isNotEmpty();
     }
 
+    /**
+     * The compose secrets (operator token, MQTT passwords), in use by the running stack, appear in
+     * no image (its configuration and layer history), no container's configuration (`docker
+     * inspect`: environment, command, labels), no container's log and no command line on this
+     * machine (what `ps` shows, the containers' processes included).
+     */
     @Test
     @Order(3)
+    void theSecretsStayOutOfImagesContainersLogsAndProcesses() throws Exception {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("operator token", STACK.operatorToken());
+        for (String user : List.of("lake-service", "lake-operator", "lake-viewer")) {
+            secrets.put("MQTT password of " + user, STACK.mqttPassword(user));
+        }
+        List<String> containers = project.compose(Duration.ofMinutes(1), "ps", "-q").orFail().lines().map(String::strip)
+                .filter(line -> !line.isEmpty()).toList();
+        assertThat(containers).as("containers of the stack").hasSize(SERVICES.size());
+        Map<String, String> looked = new TreeMap<>();
+        for (String container : containers) {
+            looked.put("docker inspect " + container, docker("inspect", container));
+            looked.put("docker logs " + container, docker("logs", container));
+            String image = ComposeProject.inspect(container, "{{.Image}}");
+            looked.put("docker image inspect " + image, docker("image", "inspect", image));
+            looked.put("docker history " + image, docker("history", "--no-trunc", image));
+        }
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(path -> path.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    looked.put("command line of " + process, new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8));
+                }
+                catch (IOException gone) {
+                    // the process ended between listing and reading
+                }
+            }
+        }
+        assertThat(looked.keySet()).as("what was looked at").anySatisfy(key -> assertThat(key).startsWith("command line of"));
+        looked.forEach((where, text) -> secrets.forEach((name, secret) -> assertThat(text).as("%s (%s)", where, name).doesNotContain(secret)));
+        // the lake service did read its token from the secret: a change without it is refused
+        assertThat(lakeServicePost("/pipeline/ingest/restart")).as("POST without the token").isEqualTo(401);
+        System.out.printf("compose-it: no secret in %d images, configurations, logs and command lines%n", looked.size());
+    }
+
+    private static String docker(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(arguments));
+        return ComposeProject.run(command, Map.of(), Duration.ofMinutes(1), null).orFail();
+    }
+
+    private int lakeServicePost(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + STACK.lakeServicePort() + path))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    @Order(4)
     void theLakeServiceIsRestartedAfterItsProcessIsKilledAndLosesNothing() throws Exception {
         String container = project.containers("streaming").get(0);
         int restarts = Integer.parseInt(ComposeProject.inspect(container, "{{.RestartCount}}"));
@@ -84,7 +145,7 @@ class ComposeStackIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void downWithoutVolumesAndUpAgainKeepsTheLakeAndTheAccounts() throws Exception {
         project.compose(Duration.ofMinutes(5), "down").orFail();
         long started = System.nanoTime();
@@ -102,7 +163,7 @@ class ComposeStackIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void pipelineComposeRunsUpAndTheDemoToTheReport() {
         long started = System.nanoTime();
         ComposeProject.Result pipeline = ComposeProject.run(List.of("./pipeline.sh", "--compose"), project.environment(),

@@ -8,18 +8,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.contract.ServiceTable;
 import dev.bankinglake.lake.bench.SampleEvents;
+import dev.bankinglake.service.LakeService;
 import dev.bankinglake.stack.LocalStack;
 import dev.bankinglake.stack.LocalStackExtension;
 import dev.bankinglake.stack.RequiresServices;
 import dev.bankinglake.stack.Service;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -116,6 +121,7 @@ class JobsIT {
 
             assertBadRequestsAreRefusedOverBothTransports(service, mqtt);
             assertOnlyTheOperatorChangesAnything(stack, lake, service, mqtt);
+            assertSecretsStayOutOfProcessesLogsAndTheLake(stack, lake, service);
         }
         finally {
             if (service.isAlive()) {
@@ -171,7 +177,7 @@ class JobsIT {
         asViewer.setUserName("lake-viewer");
         asViewer.setPassword(stack.mqttPassword("lake-viewer").toCharArray());
         viewer.connect(asViewer);
-        MqttMessage request = new MqttMessage("{\"job\": \"audit\", \"external_id\": \"viewer-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        MqttMessage request = new MqttMessage("{\"job\": \"audit\", \"external_id\": \"viewer-1\"}".getBytes(StandardCharsets.UTF_8));
         request.setQos(1);
         viewer.publish(requestTopic(lake), request);
         viewer.disconnect();
@@ -180,6 +186,56 @@ class JobsIT {
         assertThat(operator.finalReply("after-viewer", Duration.ofMinutes(2)).path("success").asBoolean()).isTrue();
         assertThat(operator.replies()).as("replies on the reply topic").noneMatch(reply -> "viewer-1".equals(reply.path("external_id").asText(null)));
         assertThat(service.client().request("GET", "/jobs").body()).as("GET /jobs").doesNotContain("viewer-1");
+    }
+
+    /**
+     * After the token and the MQTT passwords have been used over both transports: no process's
+     * command line (what {@code ps} shows) holds one of them, nor any log or rendered configuration
+     * file of the stack or of this service, nor any row of the lineage table.
+     */
+    private static void assertSecretsStayOutOfProcessesLogsAndTheLake(LocalStack stack, LakeTestSupport lake, JobProcess service) throws Exception {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("operator token", stack.operatorToken());
+        for (String user : List.of("lake-service", "lake-operator", "lake-viewer")) {
+            secrets.put("MQTT password of " + user, stack.mqttPassword(user));
+        }
+        assertThat(secrets.values()).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThanOrEqualTo(16));
+
+        List<String> seen = new ArrayList<>();
+        try (var processes = Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path process : processes.filter(path -> path.getFileName().toString().matches("\\d+")).toList()) {
+                String commandLine;
+                try {
+                    commandLine = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                }
+                catch (IOException gone) {
+                    continue;
+                }
+                seen.add(commandLine);
+                secrets.forEach((name, secret) -> assertThat(commandLine).as("command line of %s (%s)", process, name).doesNotContain(secret));
+            }
+        }
+        assertThat(seen).as("command lines read").anySatisfy(line -> assertThat(line).contains(LakeService.class.getName()));
+
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (java.nio.file.Path folder : List.of(stack.logDir(), stack.stateDir().resolve("conf"), service.log().getParent())) {
+            if (Files.isDirectory(folder)) {
+                try (var walk = Files.walk(folder)) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                }
+            }
+        }
+        assertThat(files).as("log and configuration files").contains(service.log()).hasSizeGreaterThan(5);
+        for (java.nio.file.Path file : files) {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            secrets.forEach((name, secret) -> assertThat(text).as("%s (%s)", file, name).doesNotContain(secret));
+        }
+
+        List<Map<String, String>> lineage = lake.query("select * from hive." + lake.database + "." + ServiceTable.LAKE_BATCHES.tableName());
+        assertThat(lineage).as("lineage rows").isNotEmpty();
+        for (Map<String, String> row : lineage) {
+            secrets.forEach((name, secret) -> assertThat(row.toString()).as("lineage row (%s)", name).doesNotContain(secret));
+        }
     }
 
     private static void assertBadRequestsAreRefusedOverBothTransports(JobProcess service, MqttTestClient mqtt) throws Exception {
