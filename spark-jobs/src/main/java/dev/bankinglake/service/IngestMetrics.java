@@ -42,8 +42,9 @@ public final class IngestMetrics {
     private final Timer parseDuration;
     private final Timer smallBatchDuration;
     private final Map<String, AtomicLong> lagPerPartition = new ConcurrentHashMap<>();
-    private final AtomicLong inputRowsPerSecond = new AtomicLong();
-    private final AtomicLong processedRowsPerSecond = new AtomicLong();
+    // the bits of a double: a rate below 1 row/s is not 0
+    private final AtomicLong inputRowsPerSecond = new AtomicLong(Double.doubleToLongBits(0));
+    private final AtomicLong processedRowsPerSecond = new AtomicLong(Double.doubleToLongBits(0));
 
     public IngestMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -65,10 +66,10 @@ public final class IngestMetrics {
                 .description("Spark's whole duration of an ingest micro-batch of 1 to " + SMALL_BATCH_ROWS
                         + " rows: the fixed cost of a batch (median and p95 over the last minutes)")
                 .publishPercentiles(0.5, 0.95).register(registry);
-        Gauge.builder("lake.input.rows.per.second", inputRowsPerSecond, AtomicLong::get)
-                .description("Spark's input rate of the last batch").register(registry);
-        Gauge.builder("lake.processed.rows.per.second", processedRowsPerSecond, AtomicLong::get)
-                .description("Spark's processing rate of the last batch").register(registry);
+        Gauge.builder("lake.input.rows.per.second", inputRowsPerSecond, bits -> Double.longBitsToDouble(bits.get()))
+                .description("Input rate of the last batch: the rows it read over the time since the previous batch started").register(registry);
+        Gauge.builder("lake.processed.rows.per.second", processedRowsPerSecond, bits -> Double.longBitsToDouble(bits.get()))
+                .description("Processing rate of the last batch: the rows it read over its duration").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -93,9 +94,10 @@ public final class IngestMetrics {
         parseDuration.record(outcome.parseDuration());
     }
 
-    public void progressed(StreamingQueryProgress progress) {
-        inputRowsPerSecond.set(Math.round(progress.inputRowsPerSecond()));
-        processedRowsPerSecond.set(Math.round(progress.processedRowsPerSecond()));
+    /** {@code rates}: what the batch really read (BatchRates), which Spark's counters miss for batches read on the driver. */
+    public void progressed(StreamingQueryProgress progress, BatchRates rates) {
+        inputRowsPerSecond.set(Double.doubleToLongBits(rates.inputRowsPerSecond()));
+        processedRowsPerSecond.set(Double.doubleToLongBits(rates.processedRowsPerSecond()));
         QueryProgressView.kafkaLag(progress).forEach((partition, lag) -> lagPerPartition.computeIfAbsent(partition, key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("lake.kafka.lag", value, AtomicLong::get).description("Offsets behind the topic's end, per partition")

@@ -395,9 +395,12 @@ public final class LakeService {
             if (!INGEST_QUERY.equals(event.progress().name())) {
                 return;
             }
-            ingest.progressed(event.progress());
-            metrics.progressed(event.progress());
             LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());
+            // the rows the writer committed: batches read on the driver are not in Spark's counters
+            long rowsRead = outcome == null ? event.progress().numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
+            ingest.progressed(event.progress(), rowsRead);
+            ingest.snapshot().lastRates().filter(rates -> rates.batchId() == event.progress().batchId())
+                    .ifPresent(rates -> metrics.progressed(event.progress(), rates));
             if (outcome != null) {
                 metrics.batchCommitted(outcome, java.time.Duration.ofMillis(event.progress().batchDuration()));
                 BatchProgressLog.log(outcome, event.progress());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -16,13 +17,20 @@ final class QueryProgressView {
     private QueryProgressView() {
     }
 
-    static Map<String, Object> toJson(StreamingQueryProgress progress) {
+    /**
+     * {@code rates}: the rows the batch really read and its rates (the service's count, which
+     * sees the batches read on the driver); Spark's own count stays as {@code spark_input_rows}.
+     */
+    static Map<String, Object> toJson(StreamingQueryProgress progress, Optional<BatchRates> rates) {
+        Optional<BatchRates> ofThisBatch = rates.filter(rate -> rate.batchId() == progress.batchId());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("batch_id", progress.batchId());
         json.put("timestamp", progress.timestamp());
-        json.put("input_rows", progress.numInputRows());
-        json.put("input_rows_per_second", finite(progress.inputRowsPerSecond()));
-        json.put("processed_rows_per_second", finite(progress.processedRowsPerSecond()));
+        json.put("input_rows", ofThisBatch.map(BatchRates::inputRows).orElse(progress.numInputRows()));
+        json.put("input_rows_per_second", ofThisBatch.map(BatchRates::inputRowsPerSecond).orElse(finite(progress.inputRowsPerSecond())));
+        json.put("processed_rows_per_second",
+                ofThisBatch.map(BatchRates::processedRowsPerSecond).orElse(finite(progress.processedRowsPerSecond())));
+        json.put("spark_input_rows", progress.numInputRows());
         json.put("batch_duration_ms", progress.batchDuration());
         json.put("durations_ms", new TreeMap<>(progress.durationMs()));
         json.put("kafka_lag", kafkaLag(progress));

@@ -148,7 +148,7 @@ public final class ServiceStatus {
         json.put("id", snapshot.id().map(UUID::toString).orElse(null));
         json.put("run_id", snapshot.runId().map(UUID::toString).orElse(null));
         json.put("state", snapshot.state().label());
-        json.put("last_progress", snapshot.lastProgress().map(QueryProgressView::toJson).orElse(null));
+        json.put("last_progress", snapshot.lastProgress().map(progress -> QueryProgressView.toJson(progress, snapshot.lastRates())).orElse(null));
         json.put("last_committed_batch", snapshot.lastCommittedBatch().orElse(null));
         json.put("restarts", snapshot.restarts());
         Map<String, Object> failure = new LinkedHashMap<>();

@@ -37,7 +37,7 @@ public final class SupervisedQuery {
 
     /** A point-in-time view of the query for /pipeline and /metrics. */
     public record Snapshot(String name, Optional<UUID> id, Optional<UUID> runId, QueryState state, boolean wanted,
-            Optional<StreamingQueryProgress> lastProgress, Optional<Long> lastCommittedBatch, long restarts,
+            Optional<StreamingQueryProgress> lastProgress, Optional<BatchRates> lastRates, Optional<Long> lastCommittedBatch, long restarts,
             Optional<String> lastFailure, Optional<Instant> lastFailureAt, Optional<Instant> nextRestartAt) {
         public Snapshot {
             requireNonNull(name, "name is null");
@@ -66,6 +66,7 @@ public final class SupervisedQuery {
     private Instant lastFailureAt;
     private Instant nextRestartAt;
     private volatile StreamingQueryProgress lastProgress;
+    private volatile BatchRates lastRates;
     private volatile Long lastCommittedBatch;
 
     public SupervisedQuery(String name, Starter starter, Stopper stopper, Backoff backoff, ScheduledExecutorService scheduler, Clock clock) {
@@ -145,13 +146,22 @@ public final class SupervisedQuery {
         scheduleRestart();
     }
 
-    /** Spark's progress report of a finished batch. */
+    /** Spark's progress report of a finished batch, which read as many rows as Spark counted. */
     public void progressed(StreamingQueryProgress progress) {
+        progressed(progress, progress.numInputRows());
+    }
+
+    /** Spark's progress report of a finished batch that read {@code rowsRead} rows (Spark's counters may miss them). */
+    public void progressed(StreamingQueryProgress progress, long rowsRead) {
         synchronized (this) {
             if (query == null || !query.runId().equals(progress.runId())) {
                 return;
             }
         }
+        StreamingQueryProgress previous = lastProgress;
+        Instant previousTrigger = previous != null && previous.runId().equals(progress.runId()) ? Instant.parse(previous.timestamp()) : null;
+        lastRates = BatchRates.of(progress.batchId(), rowsRead, Instant.parse(progress.timestamp()), previousTrigger,
+                Duration.ofMillis(progress.batchDuration()));
         lastProgress = progress;
         if (progress.numInputRows() > 0 || progress.durationMs().containsKey("addBatch")) {
             lastCommittedBatch = progress.batchId();
@@ -170,7 +180,7 @@ public final class SupervisedQuery {
             current = QueryState.RESTARTING;
         }
         return new Snapshot(name, Optional.ofNullable(query).map(StreamingQuery::id), Optional.ofNullable(query).map(StreamingQuery::runId),
-                current, wanted, Optional.ofNullable(lastProgress), Optional.ofNullable(lastCommittedBatch), restarts,
+                current, wanted, Optional.ofNullable(lastProgress), Optional.ofNullable(lastRates), Optional.ofNullable(lastCommittedBatch), restarts,
                 Optional.ofNullable(lastFailure), Optional.ofNullable(lastFailureAt), Optional.ofNullable(nextRestartAt));
     }
 

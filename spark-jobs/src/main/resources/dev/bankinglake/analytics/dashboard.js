@@ -88,7 +88,7 @@
     const queries = state.queries || [];
     const ingest = queries.find(function (q) { return q.name === 'ingest'; });
     const progress = ingest && ingest.last_progress;
-    text('rows-per-second', progress ? Math.round(progress.processed_rows_per_second) : '–');
+    text('rows-per-second', progress ? Math.round(progress.input_rows_per_second) : '–');
     text('lag', progress ? Object.values(progress.kafka_lag || {}).reduce(function (sum, lag) { return sum + lag; }, 0) : '–');
     const windowsState = state.windows || {};
     text('late-rows', windowsState.late_rows === undefined ? '–' : windowsState.late_rows);

@@ -10,8 +10,8 @@ import java.util.UUID;
 /**
  * One event as it goes to Kafka: the message key and the JSON value.
  *
- * @param key  partition key: the user id, the asset name of a single price lookup, or
- *             {@link dev.bankinglake.contract.EventContract#ALL_ASSETS}
+ * @param key  partition key: the user id of an account's event (they stay in order), the
+ *             event's own id for a price lookup (no order needed: spread over the partitions)
  * @param json the value, keyed by {@link EventField#jsonName()}
  */
 public record Event(String key, EventType type, UUID eventId, ObjectNode json) {

@@ -60,7 +60,7 @@ public final class EventFactory {
         String description;
         if (action instanceof PricesLookedUp lookup) {
             type = EventType.RETURN_ASSET_PRICE;
-            key = EventContract.ALL_ASSETS;
+            key = null;
             fields.put(EventField.ASSET_NAME, EventContract.ALL_ASSETS);
             description = "Prices of all assets looked up: " + lookup.prices().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
@@ -69,7 +69,7 @@ public final class EventFactory {
         }
         else if (action instanceof PriceLookedUp lookup) {
             type = EventType.RETURN_ASSET_PRICE;
-            key = lookup.assetName();
+            key = null;
             fields.put(EventField.ASSET_NAME, lookup.assetName());
             fields.put(EventField.UNIT_PRICE, lookup.unitPrice());
             description = "Price of " + lookup.assetName() + " looked up: " + lookup.unitPrice();
@@ -133,6 +133,11 @@ public final class EventFactory {
         }
 
         UUID eventId = requireNonNull(eventIds.get(), "event id is null");
+        if (key == null) {
+            // price lookups need no order among themselves: keyed by their own id, they spread over
+            // every partition instead of all landing on the one of "all" or of a few asset names
+            key = eventId.toString();
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         fields.put(EventField.SCHEMA_VERSION, EventContract.SCHEMA_VERSION);
         fields.put(EventField.EVENT_ID, eventId.toString());

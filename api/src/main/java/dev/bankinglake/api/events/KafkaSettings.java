@@ -35,8 +35,14 @@ public final class KafkaSettings {
         properties.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
-        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(250, timeoutMs / 2)));
+        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms. A broker killed without
+        // a word (its host gone: no RST) holds a request until request.timeout.ms and a new connection
+        // until the setup timeout; both short, so that the retry on the partition's new leader still
+        // fits in the delivery timeout (the leader of a partition killed under load, ClusterComposeIT)
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(250, timeoutMs / 4)));
+        long setupMs = Math.min(3000, Math.max(250, timeoutMs / 8));
+        properties.put(ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Long.toString(setupMs));
+        properties.put(ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Long.toString(setupMs));
         properties.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "100");
         properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         return properties;

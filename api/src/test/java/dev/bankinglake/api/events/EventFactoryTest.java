@@ -44,9 +44,9 @@ class EventFactoryTest {
     }
 
     @Test
-    void keysAreUserIdOrAssetNameOrAll() {
-        assertThat(EventExamples.event("return_asset_price/all").key()).isEqualTo(EventContract.ALL_ASSETS);
-        assertThat(EventExamples.event("return_asset_price/one").key()).isEqualTo("stock_a");
+    void accountEventsAreKeyedByUserAndPriceLookupsByTheirOwnId() {
+        assertThat(EventExamples.event("return_asset_price/all").key()).isEqualTo(EventExamples.EVENT_ID.toString());
+        assertThat(EventExamples.event("return_asset_price/one").key()).isEqualTo(EventExamples.EVENT_ID.toString());
         assertThat(EventExamples.event("make_deposit").key()).isEqualTo("tpeters");
     }
 

@@ -183,7 +183,7 @@ class HttpApiTest {
         JsonNode allPrices = sink.events().get(5).json();
         assertThat(allPrices.get(EventField.ASSET_NAME.jsonName()).asText()).isEqualTo(EventContract.ALL_ASSETS);
         assertThat(allPrices.has(EventField.UNIT_PRICE.jsonName())).isFalse();
-        assertThat(sink.events().get(5).key()).isEqualTo(EventContract.ALL_ASSETS);
+        assertThat(sink.events().get(5).key()).as("a price lookup's key: its event id").isEqualTo(allPrices.get(EventField.EVENT_ID.jsonName()).asText());
         JsonNode infoBody = EventJson.read(info.body());
         assertThat(infoBody.get("total_value").decimalValue()).isEqualTo(new BigDecimal("189.50"));
         assertThat(sink.events().get(7).json().get(EventField.AMOUNT.jsonName()).decimalValue()).isEqualTo(new BigDecimal("189.50"));

@@ -1,0 +1,33 @@
+package dev.bankinglake.service;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The rows a batch really read, and its rates as Spark defines them: input rate, rows over the
+ * time since the previous batch's trigger; processing rate, rows over the batch's own duration.
+ *
+ * <p>The ingest query reads small batches on the driver, outside Spark's progress counters
+ * (its {@code numInputRows} is 0 then): its rows come from what the writer committed, the rows
+ * of {@code lake_batches}. Other queries' rows are Spark's.
+ */
+public record BatchRates(long batchId, long inputRows, double inputRowsPerSecond, double processedRowsPerSecond) {
+    public BatchRates {
+        if (inputRows < 0) {
+            throw new IllegalArgumentException("inputRows is negative: " + inputRows);
+        }
+    }
+
+    /**
+     * {@code previousTrigger}: when the query's previous batch started, or null for the first
+     * batch of a run (no input rate yet: 0, as Spark reports it).
+     */
+    public static BatchRates of(long batchId, long rows, Instant trigger, Instant previousTrigger, Duration batchDuration) {
+        double inputRate = 0;
+        if (previousTrigger != null && trigger.isAfter(previousTrigger)) {
+            inputRate = rows * 1000.0 / Duration.between(previousTrigger, trigger).toMillis();
+        }
+        double processingRate = batchDuration.toMillis() > 0 ? rows * 1000.0 / batchDuration.toMillis() : 0;
+        return new BatchRates(batchId, rows, inputRate, processingRate);
+    }
+}
