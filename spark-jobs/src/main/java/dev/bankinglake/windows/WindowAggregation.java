@@ -1,6 +1,8 @@
 package dev.bankinglake.windows;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import dev.bankinglake.contract.ColumnType;
@@ -34,7 +36,16 @@ public final class WindowAggregation {
     /** Window updates ({@link WindowRows#outputSchema()}) from rows shaped like Spark's Kafka source. */
     public static Dataset<Row> windows(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, Duration watermarkDelay, WindowSpec counts,
             WindowSpec trades) {
-        Dataset<Row> events = validEvents(kafkaRows, schemaVersions)
+        return windows(kafkaRows, schemaVersions, null, watermarkDelay, counts, trades);
+    }
+
+    /**
+     * As above, the rows of {@code clockTopic} being ticks ({@link WindowClock}): their Kafka
+     * timestamp is an event time that moves the watermark and adds to no window.
+     */
+    public static Dataset<Row> windows(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, String clockTopic, Duration watermarkDelay,
+            WindowSpec counts, WindowSpec trades) {
+        Dataset<Row> events = validEvents(kafkaRows, schemaVersions, clockTopic)
                 .withWatermark(WindowFunction.EVENT_TIME, watermarkDelay.toMillis() + " milliseconds");
         return events
                 .groupByKey((MapFunction<Row, String>) row -> GROUP, Encoders.STRING())
@@ -49,12 +60,18 @@ public final class WindowAggregation {
      * below the validation's projections and evaluate the parse once per field it reads.
      */
     static Dataset<Row> validEvents(Dataset<Row> kafkaRows, Set<Integer> schemaVersions) {
-        Column valid = col(EventValidation.REASON).isNull();
+        return validEvents(kafkaRows, schemaVersions, null);
+    }
+
+    /** As above; a row of {@code clockTopic} (if not null) is a tick: not valid, its event time its Kafka timestamp. */
+    static Dataset<Row> validEvents(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, String clockTopic) {
+        Column tick = clockTopic == null ? lit(false) : col(EventValidation.KAFKA_TOPIC).equalTo(lit(clockTopic));
+        Column valid = col(EventValidation.REASON).isNull().and(not(tick));
         return EventValidation.validate(kafkaRows, schemaVersions)
                 .select(
                         valid.as(WindowFunction.VALID),
                         eventField(EventField.EVENT_TYPE).as(WindowFunction.EVENT_TYPE),
-                        when(valid, col(EventValidation.EVENT_TIME)).as(WindowFunction.EVENT_TIME),
+                        when(tick, col(EventValidation.KAFKA_TIMESTAMP)).when(valid, col(EventValidation.EVENT_TIME)).as(WindowFunction.EVENT_TIME),
                         eventField(EventField.ASSET_NAME).as(WindowFunction.ASSET_NAME),
                         eventField(EventField.NUMBER_OF).as(WindowFunction.NUMBER_OF),
                         money(EventField.UNIT_PRICE).as(WindowFunction.UNIT_PRICE),

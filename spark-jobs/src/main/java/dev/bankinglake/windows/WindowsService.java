@@ -6,6 +6,7 @@ import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.metastore.PartitionRegistration;
 import dev.bankinglake.service.Backoff;
 import dev.bankinglake.service.LakeServiceConfig;
+import dev.bankinglake.service.QueryState;
 import dev.bankinglake.service.SupervisedQuery;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,6 +57,7 @@ public final class WindowsService implements AutoCloseable {
     private final AtomicReference<SupervisedQuery> query = new AtomicReference<>();
     private static final Duration RESTORE_LIMIT = Duration.ofSeconds(30);
     private WindowsTopic topic;
+    private WindowClock windowClock;
     private volatile boolean restored;
 
     public WindowsService(LakeServiceConfig lake, WindowsConfig config, MeterRegistry registry, Clock clock) {
@@ -90,6 +92,14 @@ public final class WindowsService implements AutoCloseable {
             return Optional.empty();
         }
         topic = new WindowsTopic(lake.kafkaBootstrap(), config.topic());
+        windowClock = new WindowClock(lake.kafkaBootstrap(), config.topic(), live, config.watermarkDelay(), clock);
+        long tickMillis = lake.triggerInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            SupervisedQuery running = query.get();
+            if (running != null && running.snapshot().state() == QueryState.ACTIVE) {
+                windowClock.tickIfDue();
+            }
+        }, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         WindowsBatchWriter writer = new WindowsBatchWriter(committer, registration, topic, live);
         SparkSession session = windowsSession(spark);
         SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(session, writer), running -> stopGracefully(running, writer),
@@ -103,7 +113,8 @@ public final class WindowsService implements AutoCloseable {
      * The windows query's own session on the service's Spark context (the lake settings come with the
      * context): every event goes to one group, so one state partition; and no batch without data
      * just because the watermark moved. Such a batch would only emit final windows, and a new event
-     * arriving meanwhile would wait for it: the final windows come with the next events instead.
+     * arriving meanwhile would wait for it: the final windows come with the next events instead, or
+     * with the next tick of {@link WindowClock} when the events are idle.
      */
     static SparkSession windowsSession(SparkSession spark) {
         SparkSession session = spark.newSession();
@@ -115,21 +126,23 @@ public final class WindowsService implements AutoCloseable {
     private StreamingQuery start(SparkSession spark, WindowsBatchWriter writer) throws Exception {
         // the topic is (re)checked at every start: a broker that was away fails the start, which is retried
         topic.ensureCompacted();
+        windowClock.ensureTopic();
         if (!restored) {
             restoreLiveWindows();
         }
         Dataset<Row> events = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", lake.kafkaBootstrap())
-                .option("subscribe", lake.eventsTopic())
+                // the events, and the ticks of WindowClock, which move the watermark while the events are idle
+                .option("subscribe", lake.eventsTopic() + "," + windowClock.topic())
                 .option("startingOffsets", "earliest")
                 .option("failOnDataLoss", "false")
                 .option("maxOffsetsPerTrigger", lake.maxOffsetsPerTrigger())
                 // short tasks: the ingest query's pool gets a free core soon after it asks for one
                 .option("minPartitions", MIN_PARTITIONS)
                 .load();
-        Dataset<Row> windows = WindowAggregation.windows(events, lake.schemaVersions(), config.watermarkDelay(), config.countsSpec(),
-                config.tradesSpec());
+        Dataset<Row> windows = WindowAggregation.windows(events, lake.schemaVersions(), windowClock.topic(), config.watermarkDelay(),
+                config.countsSpec(), config.tradesSpec());
         String previousPool = spark.sparkContext().getLocalProperty("spark.scheduler.pool");
         // the query's thread inherits this thread's properties: its jobs run in their own pool
         spark.sparkContext().setLocalProperty("spark.scheduler.pool", POOL);
@@ -180,6 +193,8 @@ public final class WindowsService implements AutoCloseable {
         json.put("enabled", config.enabled());
         json.put("watermark", watermark.get());
         json.put("watermark_delay_ms", config.watermarkDelay().toMillis());
+        json.put("clock_topic", windowClock == null ? null : windowClock.topic());
+        json.put("last_tick", windowClock == null ? null : windowClock.lastTick().map(java.time.Instant::toString).orElse(null));
         json.put("late_rows", lateRows.get());
         json.put("open_windows", live.openWindows());
         json.put("final_windows", finalWindows.get());
@@ -196,6 +211,9 @@ public final class WindowsService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (windowClock != null) {
+            windowClock.close();
+        }
         if (topic != null) {
             topic.close();
         }

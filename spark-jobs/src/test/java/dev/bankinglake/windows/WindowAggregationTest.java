@@ -3,6 +3,8 @@ package dev.bankinglake.windows;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -123,6 +125,57 @@ class WindowAggregationTest {
             assertThat(UPDATES.subList(before, UPDATES.size())).noneMatch(update -> update.key().equals("make_deposit"));
             assertThat(UPDATES.stream().filter(WindowUpdate::isFinal).map(WindowUpdate::window).distinct().count())
                     .as("each window final once").isEqualTo(UPDATES.stream().filter(WindowUpdate::isFinal).count());
+        }
+        finally {
+            query.stop();
+        }
+    }
+
+    /** Lines "topic TAB kafka-timestamp TAB value": events, and ticks of the clock topic. */
+    @Test
+    void ticksOfTheClockTopicCloseTheWindowsWhenTheEventsAreIdleAndAddToNoWindow() throws Exception {
+        List<WindowUpdate> updates = new CopyOnWriteArrayList<>();
+        Path input = Files.createDirectories(folder.resolve("ticks-input"));
+        Dataset<Row> lines = WindowsService.windowsSession(spark).readStream().format("text").load(input.toString());
+        Dataset<Row> kafkaShaped = lines.select(
+                split(col("value"), "\t", 3).getItem(2).cast(DataTypes.BinaryType).as("value"),
+                split(col("value"), "\t", 3).getItem(0).as("topic"), lit(0).as("partition"), lit(0L).as("offset"),
+                timestamp_millis(split(col("value"), "\t", 3).getItem(1).cast(DataTypes.LongType)).as("timestamp"));
+        Dataset<Row> windows = WindowAggregation.windows(kafkaShaped, Set.of(1), "windows-clock", Duration.ofSeconds(10),
+                WindowSpec.tumbling(Duration.ofMinutes(1)), WindowSpec.sliding(Duration.ofSeconds(20), Duration.ofSeconds(10)));
+        StreamingQuery query = windows.writeStream()
+                .outputMode("update")
+                .option("checkpointLocation", folder.resolve("ticks-checkpoint").toString())
+                .trigger(Trigger.ProcessingTime(100, TimeUnit.MILLISECONDS))
+                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.collectAsList()
+                        .forEach(row -> updates.add(WindowRows.fromOutputRow(row))))
+                .start();
+        long tick = Instant.parse("2026-11-20T22:09:15Z").toEpochMilli();
+        try {
+            write(input, "1.txt",
+                    "events\t0\t" + event(EventType.MAKE_DEPOSIT, "2026-11-20T22:08:05Z", null, 0, null, "1.00"),
+                    "events\t0\t" + event(EventType.MAKE_DEPOSIT, "2026-11-20T22:08:07Z", null, 0, null, "2.00"));
+            query.processAllAvailable();
+            assertThat(updates).isNotEmpty().noneMatch(WindowUpdate::isFinal);
+
+            // the end of the 22:08 bucket plus the delay has passed: two ticks, as WindowClock sends one per trigger
+            write(input, "2.txt", "windows-clock\t" + tick + "\ttick");
+            query.processAllAvailable();
+            write(input, "3.txt", "windows-clock\t" + (tick + 1000) + "\ttick");
+            await("the 22:08 bucket final by the ticks alone").atMost(Duration.ofSeconds(60))
+                    .until(() -> updates.stream().anyMatch(update -> update.isFinal() && update.key().equals("make_deposit")));
+            WindowUpdate bucket = updates.stream().filter(update -> update.isFinal() && update.key().equals("make_deposit")).findFirst().orElseThrow();
+            assertThat(bucket.figures()).containsEntry("events", 2L).containsEntry("total_amount", new BigDecimal("3.00"));
+            assertThat(updates).as("a tick is in no window").noneMatch(update -> update.key().contains("tick"));
+            assertThat(Arrays.stream(query.recentProgress()).mapToLong(WindowsService::droppedByWatermark).sum()).as("late rows").isZero();
+
+            // an event for the closed bucket arriving later counts as late, and changes no window
+            int before = updates.size();
+            write(input, "4.txt", "events\t0\t" + event(EventType.MAKE_DEPOSIT, "2026-11-20T22:08:30Z", null, 0, null, "5.00"));
+            query.processAllAvailable();
+            await("the late event to be counted").atMost(Duration.ofSeconds(60))
+                    .until(() -> Arrays.stream(query.recentProgress()).mapToLong(WindowsService::droppedByWatermark).sum() == 1);
+            assertThat(updates.subList(before, updates.size())).noneMatch(update -> update.key().equals("make_deposit"));
         }
         finally {
             query.stop();
