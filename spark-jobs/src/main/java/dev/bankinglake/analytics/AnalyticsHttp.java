@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.contract.WindowTable;
+import dev.bankinglake.service.BatchHistory;
 import dev.bankinglake.service.LakeServiceConfig;
 import dev.bankinglake.service.http.ServiceHttp;
 import dev.bankinglake.windows.WindowsConfig;
@@ -45,6 +46,7 @@ import java.util.stream.Collectors;
 public final class AnalyticsHttp implements ServiceHttp.Routes, AutoCloseable {
     public static final String COUNTS = "/analytics/counts";
     public static final String TRADES = "/analytics/trades";
+    public static final String HISTORY = "/analytics/history";
     public static final String STREAM = "/analytics/stream";
     public static final String TABLES = "/analytics/tables";
     public static final String SQL = "/analytics/sql";
@@ -58,8 +60,15 @@ public final class AnalyticsHttp implements ServiceHttp.Routes, AutoCloseable {
     private final PrestoAnalytics presto;
     private final WindowStream stream;
     private final Clock clock;
+    private final BatchHistory history;
 
     public AnalyticsHttp(LiveWindows live, PrestoAnalytics presto, WindowStream stream, Clock clock) {
+        this(live, presto, stream, BatchHistory.lastHour(), clock);
+    }
+
+    /** {@code history}: the ingest query's batches of the last hour, for {@value #HISTORY}. */
+    public AnalyticsHttp(LiveWindows live, PrestoAnalytics presto, WindowStream stream, BatchHistory history, Clock clock) {
+        this.history = requireNonNull(history, "history is null");
         this.live = requireNonNull(live, "live is null");
         this.presto = requireNonNull(presto, "presto is null");
         this.stream = requireNonNull(stream, "stream is null");
@@ -67,11 +76,12 @@ public final class AnalyticsHttp implements ServiceHttp.Routes, AutoCloseable {
     }
 
     /** The routes over the service's windows, with Presto at {@code PRESTO_URL} on the read-only catalog of the lake's database. */
-    public static AnalyticsHttp create(LakeServiceConfig lake, WindowsService windows, Supplier<Map<String, Object>> pipeline, Clock clock) {
+    public static AnalyticsHttp create(LakeServiceConfig lake, WindowsService windows, Supplier<Map<String, Object>> pipeline, BatchHistory history,
+            Clock clock) {
         WindowsConfig config = windows.config();
         PrestoAnalytics presto = new PrestoAnalytics(lake.prestoUrl(), config.readOnlyCatalog(), lake.hiveDatabase(), config.sqlMaxRows(),
                 config.sqlTimeout());
-        return new AnalyticsHttp(windows.live(), presto, new WindowStream(windows.live(), pipeline), clock);
+        return new AnalyticsHttp(windows.live(), presto, new WindowStream(windows.live(), pipeline), history, clock);
     }
 
     @Override
@@ -84,6 +94,7 @@ public final class AnalyticsHttp implements ServiceHttp.Routes, AutoCloseable {
         app.get(COUNTS, ctx -> windows(ctx, WindowTable.EVENT_COUNTS, AnalyticsParameters.eventType(ctx.queryParam("event_type"))));
         app.get(TRADES, ctx -> windows(ctx, WindowTable.TRADE_WINDOWS, AnalyticsParameters.asset(ctx.queryParam("asset"))));
         app.sse(STREAM, stream::connect);
+        app.get(HISTORY, ctx -> ctx.json(Map.of("batches", history.entries().stream().map(BatchHistory.Entry::toJson).toList())));
         app.get(TABLES + "/{table}", this::table);
         app.get(SQL, this::sql);
         app.get("/", ctx -> resource(ctx, RESOURCES + "dashboard.html", "text/html; charset=utf-8"));

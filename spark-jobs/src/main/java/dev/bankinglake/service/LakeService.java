@@ -27,6 +27,7 @@ import dev.bankinglake.windows.WindowsConfig;
 import dev.bankinglake.windows.WindowsService;
 import io.javalin.Javalin;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class LakeService {
     private final Clock clock;
     private final ServiceStatus status;
     private final IngestMetrics metrics = new IngestMetrics();
+    private final BatchHistory history = BatchHistory.lastHour();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger();
     // two threads: a lock check stalled by HDFS must not delay a query's restart
@@ -152,7 +154,7 @@ public final class LakeService {
         JobRunner jobs = new JobRunner(router, () -> Optional.ofNullable(jobContext.get()), clock);
         WindowsService windows = new WindowsService(config, windowsConfig, metrics.registry(), clock);
         status.addSection(WindowsService.QUERY, windows::pipeline);
-        AnalyticsHttp analytics = AnalyticsHttp.create(config, windows, status::pipeline, clock);
+        AnalyticsHttp analytics = AnalyticsHttp.create(config, windows, status::pipeline, history, clock);
         OperatorToken operatorToken = OperatorToken.fromFile(config.operatorTokenFile());
         Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock), analytics), operatorToken).create();
         http.start(config.bindAddress(), config.servicePort());
@@ -194,7 +196,14 @@ public final class LakeService {
             status.addQuery(ingest, true);
             metrics.bindQuery(ingest);
             metrics.bindRegistrationBacklog(() -> registration.pending().size());
-            spark.streams().addListener(new Listener(ingest, writer));
+            spark.streams().addListener(new Listener(ingest, writer, batchId -> {
+                try {
+                    return offsets.offsets(batchId).batchTime();
+                }
+                catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }));
             List<SupervisedQuery> queries = new java.util.ArrayList<>(List.of(ingest));
             windows.prepare(spark, committer, registrar, scheduler, INITIAL_RESTART_BACKOFF).ifPresent(query -> {
                 status.addQuery(query, false);
@@ -379,10 +388,13 @@ public final class LakeService {
     private final class Listener extends StreamingQueryListener {
         private final SupervisedQuery ingest;
         private final LakeBatchWriter writer;
+        /** The time of a batch in Spark's offset log (batch_time in /batches), or null if it is not there. */
+        private final java.util.function.LongFunction<java.time.Instant> batchTimes;
 
-        Listener(SupervisedQuery ingest, LakeBatchWriter writer) {
+        Listener(SupervisedQuery ingest, LakeBatchWriter writer, java.util.function.LongFunction<java.time.Instant> batchTimes) {
             this.ingest = ingest;
             this.writer = writer;
+            this.batchTimes = batchTimes;
         }
 
         @Override
@@ -398,9 +410,19 @@ public final class LakeService {
             LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());
             // the rows the writer committed: batches read on the driver are not in Spark's counters
             long rowsRead = outcome == null ? event.progress().numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
-            ingest.progressed(event.progress(), rowsRead);
-            ingest.snapshot().lastRates().filter(rates -> rates.batchId() == event.progress().batchId())
-                    .ifPresent(rates -> metrics.progressed(event.progress(), rates));
+            long batchId = event.progress().batchId();
+            java.time.Instant batchTime = batchTimes.apply(batchId);
+            BatchRates rates = BatchRates.of(batchId, rowsRead, batchTime == null ? java.time.Instant.parse(event.progress().timestamp()) : batchTime,
+                    batchTime == null ? null : batchTimes.apply(batchId - 1), java.time.Duration.ofMillis(event.progress().batchDuration()));
+            ingest.progressed(event.progress(), rates);
+            metrics.progressed(event.progress(), rates);
+            if (batchTime != null) {
+                long lag = QueryProgressView.kafkaLag(event.progress()).values().stream().mapToLong(Long::longValue).sum();
+                java.time.Instant reported = java.time.Instant.parse(event.progress().timestamp()).plusMillis(event.progress().batchDuration());
+                history.add(new BatchHistory.Entry(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(),
+                        java.time.Duration.ofMillis(event.progress().batchDuration()), lag,
+                        java.time.Duration.between(batchTime, reported).isNegative() ? java.time.Duration.ZERO : java.time.Duration.between(batchTime, reported)));
+            }
             if (outcome != null) {
                 metrics.batchCommitted(outcome, java.time.Duration.ofMillis(event.progress().batchDuration()));
                 BatchProgressLog.log(outcome, event.progress());

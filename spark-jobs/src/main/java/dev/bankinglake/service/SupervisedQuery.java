@@ -146,22 +146,19 @@ public final class SupervisedQuery {
         scheduleRestart();
     }
 
-    /** Spark's progress report of a finished batch, which read as many rows as Spark counted. */
+    /** Spark's progress report of a finished batch, with Spark's own rows and rates. */
     public void progressed(StreamingQueryProgress progress) {
-        progressed(progress, progress.numInputRows());
+        progressed(progress, BatchRates.ofSpark(progress));
     }
 
-    /** Spark's progress report of a finished batch that read {@code rowsRead} rows (Spark's counters may miss them). */
-    public void progressed(StreamingQueryProgress progress, long rowsRead) {
+    /** Spark's progress report of a finished batch, and the rows and rates it really had (Spark's counters may miss them). */
+    public void progressed(StreamingQueryProgress progress, BatchRates rates) {
         synchronized (this) {
             if (query == null || !query.runId().equals(progress.runId())) {
                 return;
             }
         }
-        StreamingQueryProgress previous = lastProgress;
-        Instant previousTrigger = previous != null && previous.runId().equals(progress.runId()) ? Instant.parse(previous.timestamp()) : null;
-        lastRates = BatchRates.of(progress.batchId(), rowsRead, Instant.parse(progress.timestamp()), previousTrigger,
-                Duration.ofMillis(progress.batchDuration()));
+        lastRates = rates;
         lastProgress = progress;
         if (progress.numInputRows() > 0 || progress.durationMs().containsKey("addBatch")) {
             lastCommittedBatch = progress.batchId();

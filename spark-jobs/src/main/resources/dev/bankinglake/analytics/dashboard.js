@@ -1,9 +1,12 @@
-// The lake service's dashboard: everything on it comes from GET /analytics/stream (Server-Sent Events).
+// The lake service's dashboard: live figures from GET /analytics/stream (Server-Sent Events); the
+// last hour from GET /analytics/history (the ingest batches), /analytics/counts and /analytics/trades.
 (function () {
   'use strict';
   const MAX_ROWS = 100;
-  const MAX_TRADE_POINTS = 30;
+  const HOUR_MS = 3600 * 1000;
   const windows = new Map();        // topic key -> latest update
+  const minutes = new Map();        // bucket start|event type -> events, last hour
+  const averages = new Map();       // window start|asset -> average unit price, last hour
   const countsChart = new Chart(document.getElementById('counts-chart'), {
     type: 'bar',
     data: { labels: [], datasets: [{ label: 'events', data: [], backgroundColor: '#3b73b9' }] },
@@ -12,15 +15,47 @@
   const tradesChart = new Chart(document.getElementById('trades-chart'), {
     type: 'line',
     data: { labels: [], datasets: [] },
-    options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    options: { animation: false, spanGaps: true, scales: { y: { beginAtZero: false } } }
   });
-  window.lakeDashboard = { windows: windows, countsChart: countsChart, tradesChart: tradesChart, updates: 0 };
+  const historyChart = new Chart(document.getElementById('history-chart'), {
+    type: 'line',
+    data: { labels: [], datasets: [
+      { label: 'rows/s', yAxisID: 'y', borderColor: '#3b73b9', data: [] },
+      { label: 'Kafka lag (offsets)', yAxisID: 'y', borderColor: '#b42318', data: [] },
+      { label: 'batch duration (s)', yAxisID: 'y1', borderColor: '#17803d', data: [] },
+      { label: 'trigger to commit (s)', yAxisID: 'y1', borderColor: '#8a6d00', data: [] }
+    ] },
+    options: { animation: false, pointRadius: 0, scales: { y: { beginAtZero: true, position: 'left' },
+      y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } }
+  });
+  const minutesChart = new Chart(document.getElementById('minutes-chart'), {
+    type: 'bar',
+    data: { labels: [], datasets: [] },
+    options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } }
+  });
+  window.lakeDashboard = { windows: windows, minutes: minutes, averages: averages, history: [], countsChart: countsChart,
+    tradesChart: tradesChart, historyChart: historyChart, minutesChart: minutesChart, updates: 0 };
+  function color(index) { return 'hsl(' + (index * 67 % 360) + ', 60%, 45%)'; }
 
   function keyOf(update) { return update.table + '|' + update.window_start + '|' + update.key; }
   function text(id, value) { document.getElementById(id).textContent = value; }
   function time(iso) { return iso ? iso.substring(11, 19) : '–'; }
 
+  // the last hour of both window tables, kept apart from the live table's few hundred windows
+  function remember(update) {
+    if (update.table === 'event_counts') {
+      minutes.set(update.window_start + '|' + update.key, update.figures.events);
+    } else if (update.table === 'trade_windows') {
+      averages.set(update.window_start + '|' + update.key, update.figures.avg_unit_price === null ? null : Number(update.figures.avg_unit_price));
+    }
+    const oldest = new Date(Date.now() - HOUR_MS).toISOString();
+    [minutes, averages].forEach(function (map) {
+      Array.from(map.keys()).forEach(function (key) { if (key.split('|')[0] < oldest) { map.delete(key); } });
+    });
+  }
+
   function onWindow(update) {
+    remember(update);
     windows.set(keyOf(update), update);
     window.lakeDashboard.updates++;
     if (windows.size > 5 * MAX_ROWS) {
@@ -40,21 +75,8 @@
     countsChart.data.datasets[0].data = bucket.map(function (w) { return w.figures.events; });
     countsChart.update();
 
-    const trades = all.filter(function (w) { return w.table === 'trade_windows'; });
-    const starts = Array.from(new Set(trades.map(function (w) { return w.window_start; }))).sort().slice(-MAX_TRADE_POINTS);
-    const assets = Array.from(new Set(trades.map(function (w) { return w.key; }))).sort();
-    tradesChart.data.labels = starts.map(time);
-    tradesChart.data.datasets = assets.map(function (asset, index) {
-      return {
-        label: asset,
-        borderColor: 'hsl(' + (index * 67 % 360) + ', 60%, 45%)',
-        data: starts.map(function (start) {
-          const w = windows.get('trade_windows|' + start + '|' + asset);
-          return w ? w.figures.trades : null;
-        })
-      };
-    });
-    tradesChart.update();
+    renderSeries(tradesChart, averages, 'line');
+    renderSeries(minutesChart, minutes, 'bar');
 
     const body = document.querySelector('#windows tbody');
     const rows = all.sort(function (a, b) { return a.window_start > b.window_start ? -1 : a.window_start < b.window_start ? 1 : (a.key < b.key ? -1 : 1); })
@@ -74,6 +96,53 @@
     }));
   }
 
+  // one dataset per key, one point per window start, from a map of start|key -> value
+  function renderSeries(chart, values, type) {
+    const keys = Array.from(values.keys());
+    const starts = Array.from(new Set(keys.map(function (key) { return key.split('|')[0]; }))).sort();
+    const names = Array.from(new Set(keys.map(function (key) { return key.split('|')[1]; }))).sort();
+    chart.data.labels = starts.map(time);
+    chart.data.datasets = names.map(function (name, index) {
+      const data = starts.map(function (start) {
+        const value = values.get(start + '|' + name);
+        return value === undefined ? null : value;
+      });
+      return type === 'bar' ? { label: name, backgroundColor: color(index), data: data }
+        : { label: name, borderColor: color(index), data: data };
+    });
+    chart.update();
+  }
+
+  function onHistory(answer) {
+    const batches = answer.batches || [];
+    window.lakeDashboard.history = batches;
+    historyChart.data.labels = batches.map(function (b) { return time(b.batch_time); });
+    historyChart.data.datasets[0].data = batches.map(function (b) { return b.input_rows_per_second; });
+    historyChart.data.datasets[1].data = batches.map(function (b) { return b.kafka_lag; });
+    historyChart.data.datasets[2].data = batches.map(function (b) { return b.batch_duration_ms / 1000; });
+    historyChart.data.datasets[3].data = batches.map(function (b) { return b.delay_ms / 1000; });
+    historyChart.update();
+    window.lakeDashboard.historyLoads = (window.lakeDashboard.historyLoads || 0) + 1;
+  }
+
+  function loadHistory() {
+    fetch('/analytics/history').then(function (response) { return response.json(); }).then(onHistory)
+      .catch(function () { /* the next load tries again */ });
+  }
+
+  // the windows of the last hour from the routes (the lake's final ones, the open ones): as updates
+  function loadWindows(route, table, keyColumn) {
+    return fetch(route).then(function (response) { return response.json(); }).then(function (answer) {
+      (answer.windows || []).forEach(function (row) {
+        const figures = {};
+        Object.keys(row).filter(function (name) { return ['window_start', 'window_end', keyColumn, 'final'].indexOf(name) < 0; })
+          .forEach(function (name) { figures[name] = row[name]; });
+        remember({ table: table, window_start: row.window_start, key: row[keyColumn], figures: figures, final: row.final });
+      });
+      render();
+    }).catch(function () { /* the live stream still fills the charts */ });
+  }
+
   // money (amounts, values, prices) keeps its two decimals, as in the lake
   function figures(values) {
     return Object.keys(values).filter(function (name) { return values[name] !== null; })
@@ -88,7 +157,8 @@
     const queries = state.queries || [];
     const ingest = queries.find(function (q) { return q.name === 'ingest'; });
     const progress = ingest && ingest.last_progress;
-    text('rows-per-second', progress ? Math.round(progress.input_rows_per_second) : '–');
+    const rate = progress ? progress.input_rows_per_second : null;
+    text('rows-per-second', rate === null ? '–' : (rate < 10 ? rate.toFixed(1) : Math.round(rate)));
     text('lag', progress ? Object.values(progress.kafka_lag || {}).reduce(function (sum, lag) { return sum + lag; }, 0) : '–');
     const windowsState = state.windows || {};
     text('late-rows', windowsState.late_rows === undefined ? '–' : windowsState.late_rows);
@@ -106,6 +176,11 @@
       return tr;
     }));
   }
+
+  Promise.all([loadWindows('/analytics/counts', 'event_counts', 'event_type'), loadWindows('/analytics/trades', 'trade_windows', 'asset_name')])
+    .then(function () { window.lakeDashboard.windowsLoaded = true; });
+  loadHistory();
+  setInterval(loadHistory, 5000);
 
   const source = new EventSource('/analytics/stream');
   source.addEventListener('open', function () { text('connection', 'live'); });

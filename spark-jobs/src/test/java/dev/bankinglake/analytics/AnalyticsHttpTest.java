@@ -3,6 +3,7 @@ package dev.bankinglake.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bankinglake.contract.WindowTable;
+import dev.bankinglake.service.BatchHistory;
 import dev.bankinglake.service.IngestMetrics;
 import dev.bankinglake.service.ServiceStatus;
 import dev.bankinglake.service.http.OperatorToken;
@@ -39,6 +40,7 @@ class AnalyticsHttpTest {
     private static final Instant NOW = Instant.parse("2026-11-20T22:08:28Z");
     private final HttpClient client = HttpClient.newHttpClient();
     private final LiveWindows live = new LiveWindows(100);
+    private final BatchHistory history = BatchHistory.lastHour();
     private WindowStream stream;
     private Javalin app;
 
@@ -50,7 +52,7 @@ class AnalyticsHttpTest {
         }
         PrestoAnalytics presto = new PrestoAnalytics("http://127.0.0.1:" + closedPort, "hive_readonly", "default", 10, Duration.ofSeconds(5));
         stream = new WindowStream(live, () -> Map.of("service", Map.of("phase", "running")));
-        AnalyticsHttp analytics = new AnalyticsHttp(live, presto, stream, Clock.fixed(NOW, ZoneOffset.UTC));
+        AnalyticsHttp analytics = new AnalyticsHttp(live, presto, stream, history, Clock.fixed(NOW, ZoneOffset.UTC));
         app = new ServiceHttp(new ServiceStatus(NOW), new IngestMetrics(), List.of(analytics), OperatorToken.none()).create().start("127.0.0.1", 0);
     }
 
@@ -69,6 +71,17 @@ class AnalyticsHttpTest {
         Instant begin = Instant.parse(start);
         return new WindowUpdate(new WindowKey(WindowTable.EVENT_COUNTS, begin.toEpochMilli(), begin.plusSeconds(60).toEpochMilli(), key),
                 Map.of("events", events), isFinal);
+    }
+
+    @Test
+    void theHistoryRouteAnswersTheBatchesOfTheLastHourOldestFirst() throws Exception {
+        assertThat(get("/analytics/history").body()).isEqualTo("{\"batches\":[]}");
+        history.add(new BatchHistory.Entry(7, NOW.minusSeconds(2), 12, 6.0, Duration.ofMillis(250), 3, Duration.ofMillis(900)));
+        history.add(new BatchHistory.Entry(8, NOW.minusSeconds(1), 4, 4.0, Duration.ofMillis(150), 0, Duration.ofMillis(600)));
+        HttpResponse<String> answer = get("/analytics/history");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"batch_id\":7,\"batch_time\":\"" + NOW.minusSeconds(2) + "\",\"rows\":12,\"input_rows_per_second\":6.0,"
+                + "\"batch_duration_ms\":250,\"kafka_lag\":3,\"delay_ms\":900").containsSubsequence("\"batch_id\":7", "\"batch_id\":8");
     }
 
     @Test
