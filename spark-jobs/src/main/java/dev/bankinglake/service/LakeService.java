@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -389,9 +391,12 @@ public final class LakeService {
         private final SupervisedQuery ingest;
         private final LakeBatchWriter writer;
         /** The time of a batch in Spark's offset log (batch_time in /batches), or null if it is not there. */
-        private final java.util.function.LongFunction<java.time.Instant> batchTimes;
+        private final LongFunction<Instant> batchTimes;
+        // the previous batch's time, so that each batch reads the offset log once
+        private long previousBatchId = -1;
+        private Instant previousBatchTime;
 
-        Listener(SupervisedQuery ingest, LakeBatchWriter writer, java.util.function.LongFunction<java.time.Instant> batchTimes) {
+        Listener(SupervisedQuery ingest, LakeBatchWriter writer, LongFunction<Instant> batchTimes) {
             this.ingest = ingest;
             this.writer = writer;
             this.batchTimes = batchTimes;
@@ -411,20 +416,24 @@ public final class LakeService {
             // the rows the writer committed: batches read on the driver are not in Spark's counters
             long rowsRead = outcome == null ? event.progress().numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
             long batchId = event.progress().batchId();
-            java.time.Instant batchTime = batchTimes.apply(batchId);
-            BatchRates rates = BatchRates.of(batchId, rowsRead, batchTime == null ? java.time.Instant.parse(event.progress().timestamp()) : batchTime,
-                    batchTime == null ? null : batchTimes.apply(batchId - 1), java.time.Duration.ofMillis(event.progress().batchDuration()));
+            Instant batchTime = batchTimes.apply(batchId);
+            Instant previous = previousBatchId == batchId - 1 ? previousBatchTime : batchTimes.apply(batchId - 1);
+            previousBatchId = batchId;
+            previousBatchTime = batchTime;
+            Duration batchDuration = Duration.ofMillis(event.progress().batchDuration());
+            Instant trigger = Instant.parse(event.progress().timestamp());
+            BatchRates rates = BatchRates.of(batchId, rowsRead, batchTime == null ? trigger : batchTime, batchTime == null ? null : previous,
+                    batchDuration);
             ingest.progressed(event.progress(), rates);
             metrics.progressed(event.progress(), rates);
             if (batchTime != null) {
                 long lag = QueryProgressView.kafkaLag(event.progress()).values().stream().mapToLong(Long::longValue).sum();
-                java.time.Instant reported = java.time.Instant.parse(event.progress().timestamp()).plusMillis(event.progress().batchDuration());
-                history.add(new BatchHistory.Entry(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(),
-                        java.time.Duration.ofMillis(event.progress().batchDuration()), lag,
-                        java.time.Duration.between(batchTime, reported).isNegative() ? java.time.Duration.ZERO : java.time.Duration.between(batchTime, reported)));
+                Duration delay = Duration.between(batchTime, trigger.plus(batchDuration));
+                history.add(new BatchHistory.Entry(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(), batchDuration, lag,
+                        delay.isNegative() ? Duration.ZERO : delay));
             }
             if (outcome != null) {
-                metrics.batchCommitted(outcome, java.time.Duration.ofMillis(event.progress().batchDuration()));
+                metrics.batchCommitted(outcome, batchDuration);
                 BatchProgressLog.log(outcome, event.progress());
             }
         }
