@@ -16,14 +16,17 @@ import java.util.TreeSet;
  * The windows the watermark has not passed yet, with their running figures: the state the windows
  * query keeps in Spark's state store between micro-batches. Pure logic, no Spark.
  *
- * <p>A window is final once the watermark reaches its end. Spark drops an event whose time is not
- * after the watermark of the previous batch, so an accepted event only ever touches windows that end
- * after that watermark: a window that was emitted as final is never touched again.
+ * <p>A window is final once the watermark reaches its end. An event whose time is not after the
+ * watermark of the last emit is late ({@link #isLate}) and touches nothing, so an accepted event
+ * only ever touches windows that end after that watermark: a window that was emitted as final is
+ * never touched again.
  */
 public final class OpenWindows implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final HashMap<WindowKey, WindowFigures> windows = new HashMap<>();
+    /** The watermark of the last {@link #emit}: every window ending at or before it was emitted as final. */
+    private long closedThroughMillis;
 
     /** Adds an event to every window of both tables that holds it; returns the windows it touched. */
     public List<WindowKey> add(WindowEvent event, WindowSpec counts, WindowSpec trades) {
@@ -49,6 +52,7 @@ public final class OpenWindows implements Serializable {
      * touched windows that stay open, in {@link WindowKey#ORDER}.
      */
     public List<WindowUpdate> emit(Set<WindowKey> touched, long watermarkMillis) {
+        closedThroughMillis = Math.max(closedThroughMillis, watermarkMillis);
         List<WindowUpdate> finals = new ArrayList<>();
         Iterator<Map.Entry<WindowKey, WindowFigures>> entries = windows.entrySet().iterator();
         while (entries.hasNext()) {
@@ -69,6 +73,14 @@ public final class OpenWindows implements Serializable {
             }
         }
         return updates;
+    }
+
+    /**
+     * Whether an event at {@code epochMillis} is late: at or before the watermark of the last
+     * {@link #emit}, so every window that could hold it is final already.
+     */
+    public boolean isLate(long epochMillis) {
+        return epochMillis <= closedThroughMillis;
     }
 
     /** The end of the window that becomes final first, if any is open. */

@@ -18,13 +18,15 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The windows query's plan: the topic's messages go through the same validation as the lake's
  * ({@link EventValidation}, so a message is counted in a window exactly when it lands in an event
  * table), the valid events get an event-time watermark, and one stateful step
- * ({@link WindowFunction}) keeps both tables' open windows. Spark drops the events the watermark has
- * passed before that step, and counts them ({@code numRowsDroppedByWatermark}).
+ * ({@link WindowFunction}) keeps both tables' open windows. The events the watermark has passed are
+ * dropped and counted, by Spark before that step ({@code numRowsDroppedByWatermark}) or by the step
+ * itself.
  */
 public final class WindowAggregation {
     /** Every event goes to the one group: the open windows are few, and one state keeps them consistent. */
@@ -33,23 +35,20 @@ public final class WindowAggregation {
     private WindowAggregation() {
     }
 
-    /** Window updates ({@link WindowRows#outputSchema()}) from rows shaped like Spark's Kafka source. */
-    public static Dataset<Row> windows(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, Duration watermarkDelay, WindowSpec counts,
-            WindowSpec trades) {
-        return windows(kafkaRows, schemaVersions, null, watermarkDelay, counts, trades);
-    }
-
     /**
-     * As above, the rows of {@code clockTopic} being ticks ({@link WindowClock}): their Kafka
-     * timestamp is an event time that moves the watermark and adds to no window.
+     * Window updates ({@link WindowRows#outputSchema()}) from rows shaped like Spark's Kafka source.
+     * The rows of {@code clockTopic} (if not null) are ticks ({@link WindowClock}): their Kafka
+     * timestamp is an event time that moves the watermark and adds to no window. {@code late} counts
+     * the late events the stateful step drops itself (Spark's own drops are in its progress:
+     * {@code numRowsDroppedByWatermark}).
      */
     public static Dataset<Row> windows(Dataset<Row> kafkaRows, Set<Integer> schemaVersions, String clockTopic, Duration watermarkDelay,
-            WindowSpec counts, WindowSpec trades) {
+            WindowSpec counts, WindowSpec trades, LongAccumulator late) {
         Dataset<Row> events = validEvents(kafkaRows, schemaVersions, clockTopic)
                 .withWatermark(WindowFunction.EVENT_TIME, watermarkDelay.toMillis() + " milliseconds");
         return events
                 .groupByKey((MapFunction<Row, String>) row -> GROUP, Encoders.STRING())
-                .flatMapGroupsWithState(new WindowFunction(counts, trades), OutputMode.Update(), Encoders.javaSerialization(OpenWindows.class),
+                .flatMapGroupsWithState(new WindowFunction(counts, trades, watermarkDelay.toMillis(), late), OutputMode.Update(), Encoders.javaSerialization(OpenWindows.class),
                         Encoders.row(WindowRows.outputSchema()), GroupStateTimeout.EventTimeTimeout());
     }
 

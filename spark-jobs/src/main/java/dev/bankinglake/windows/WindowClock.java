@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * time seen minus the delay: with no new events it stands still, and the last windows would stay
  * open until traffic comes back. While an open window's end plus the watermark delay has passed in
  * wall-clock time, this publishes a tick (a message whose Kafka timestamp is now) on the windows
- * query's clock topic, once per trigger interval. The query reads the tick as an event time that
- * adds to no window: the watermark moves to now minus the delay, and the next batch closes the
- * window, writes it to its table and publishes it, as traffic would have.
+ * query's clock topic: the first as soon as a window is due (the service checks several times per
+ * trigger interval), then at most one per trigger interval while one stays due. The query reads the
+ * tick as an event time that adds to no window: the watermark moves to now minus the delay, and the
+ * batch that read the tick closes the window ({@link WindowFunction}), writes it to its table and
+ * publishes it, as traffic would have.
  *
  * <p>Why ticks, not Spark's processing-time timeouts or a close on the driver: a timeout needs a
  * batch on every trigger (no-data batches), even when nothing is due; a close on the driver would
@@ -49,15 +51,19 @@ final class WindowClock implements AutoCloseable {
     private final String topic;
     private final LiveWindows live;
     private final Duration watermarkDelay;
+    private final Duration tickInterval;
     private final Clock clock;
     private KafkaProducer<String, String> producer;
     private volatile Instant lastTick;
+    private Instant lastAttempt;
 
-    WindowClock(String bootstrap, String windowsTopic, LiveWindows live, Duration watermarkDelay, Clock clock) {
+    /** {@code tickInterval}: the least time between two ticks (the windows query's trigger interval). */
+    WindowClock(String bootstrap, String windowsTopic, LiveWindows live, Duration watermarkDelay, Duration tickInterval, Clock clock) {
         this.bootstrap = requireNonNull(bootstrap, "bootstrap is null");
         this.topic = topicOf(requireNonNull(windowsTopic, "windowsTopic is null"));
         this.live = requireNonNull(live, "live is null");
         this.watermarkDelay = requireNonNull(watermarkDelay, "watermarkDelay is null");
+        this.tickInterval = requireNonNull(tickInterval, "tickInterval is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -71,6 +77,11 @@ final class WindowClock implements AutoCloseable {
 
     Optional<Instant> lastTick() {
         return Optional.ofNullable(lastTick);
+    }
+
+    /** Whether a tick is due at {@code now}: a window is due, and the last tick was sent at least an interval ago. */
+    static boolean tickDue(List<WindowUpdate> open, Duration watermarkDelay, Instant lastAttempt, Duration tickInterval, Instant now) {
+        return due(open, watermarkDelay, now) && (lastAttempt == null || !lastAttempt.plus(tickInterval).isAfter(now));
     }
 
     /** Whether an open window's end plus the watermark delay has passed at {@code now}. */
@@ -101,11 +112,12 @@ final class WindowClock implements AutoCloseable {
      * Publishes a tick if a window is due, without waiting for Kafka's answer (the caller is the
      * service's scheduler); a tick that fails is logged, and the next interval sends another.
      */
-    void tickIfDue() {
+    synchronized void tickIfDue() {
         Instant now = clock.instant();
-        if (!due(live.open(), watermarkDelay, now)) {
+        if (!tickDue(live.open(), watermarkDelay, lastAttempt, tickInterval, now)) {
             return;
         }
+        lastAttempt = now;
         try {
             producer().send(new ProducerRecord<>(topic, null, now.toEpochMilli(), null, TICK), (metadata, failure) -> {
                 if (failure == null) {

@@ -29,6 +29,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class WindowsService implements AutoCloseable {
     private static final long STOP_WAIT_SECONDS = 60;
     private static final int MAX_RECENT_FINALS = 20_000;
     private static final int MIN_PARTITIONS = 8;
+    private static final long CLOCK_CHECK_MILLIS = 100;
 
     private final LakeServiceConfig lake;
     private final WindowsConfig config;
@@ -58,6 +60,7 @@ public final class WindowsService implements AutoCloseable {
     private static final Duration RESTORE_LIMIT = Duration.ofSeconds(30);
     private WindowsTopic topic;
     private WindowClock windowClock;
+    private LongAccumulator stepLate;
     private volatile boolean restored;
 
     public WindowsService(LakeServiceConfig lake, WindowsConfig config, MeterRegistry registry, Clock clock) {
@@ -65,8 +68,8 @@ public final class WindowsService implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         FunctionCounter.builder("lake.windows.late.rows", lateRows, AtomicLong::get)
-                .description("Events the windows dropped because the watermark had passed them (Spark's numRowsDroppedByWatermark); "
-                        + "they are still in their raw tables").register(registry);
+                .description("Events the windows dropped because the watermark had passed them (Spark's numRowsDroppedByWatermark "
+                        + "and the windows step's own); they are still in their raw tables").register(registry);
         FunctionCounter.builder("lake.windows.final", finalWindows, AtomicLong::get)
                 .description("Final windows emitted by the windows query (written to the window tables, or found there on a replay)").register(registry);
         Gauge.builder("lake.windows.open", live, LiveWindows::openWindows).description("Windows the watermark has not passed yet")
@@ -92,14 +95,17 @@ public final class WindowsService implements AutoCloseable {
             return Optional.empty();
         }
         topic = new WindowsTopic(lake.kafkaBootstrap(), config.topic());
-        windowClock = new WindowClock(lake.kafkaBootstrap(), config.topic(), live, config.watermarkDelay(), clock);
-        long tickMillis = lake.triggerInterval().toMillis();
+        windowClock = new WindowClock(lake.kafkaBootstrap(), config.topic(), live, config.watermarkDelay(), lake.triggerInterval(), clock);
+        // checked several times per trigger interval: the first tick leaves soon after a window is due
+        long checkMillis = Math.max(1, Math.min(lake.triggerInterval().toMillis(), CLOCK_CHECK_MILLIS));
         scheduler.scheduleWithFixedDelay(() -> {
             SupervisedQuery running = query.get();
             if (running != null && running.snapshot().state() == QueryState.ACTIVE) {
                 windowClock.tickIfDue();
             }
-        }, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        }, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+        // the late events the windows step drops itself, summed on the driver as tasks finish
+        stepLate = spark.sparkContext().longAccumulator("windows.late.rows");
         WindowsBatchWriter writer = new WindowsBatchWriter(committer, registration, topic, live);
         SparkSession session = windowsSession(spark);
         SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(session, writer), running -> stopGracefully(running, writer),
@@ -142,7 +148,7 @@ public final class WindowsService implements AutoCloseable {
                 .option("minPartitions", MIN_PARTITIONS)
                 .load();
         Dataset<Row> windows = WindowAggregation.windows(events, lake.schemaVersions(), windowClock.topic(), config.watermarkDelay(),
-                config.countsSpec(), config.tradesSpec());
+                config.countsSpec(), config.tradesSpec(), stepLate);
         String previousPool = spark.sparkContext().getLocalProperty("spark.scheduler.pool");
         // the query's thread inherits this thread's properties: its jobs run in their own pool
         spark.sparkContext().setLocalProperty("spark.scheduler.pool", POOL);
@@ -231,6 +237,7 @@ public final class WindowsService implements AutoCloseable {
     private final class Listener extends StreamingQueryListener {
         private final SupervisedQuery supervised;
         private final WindowsBatchWriter writer;
+        private long stepLateSeen;
 
         Listener(SupervisedQuery supervised, WindowsBatchWriter writer) {
             this.supervised = supervised;
@@ -248,7 +255,9 @@ public final class WindowsService implements AutoCloseable {
                 return;
             }
             supervised.progressed(progress);
-            long dropped = droppedByWatermark(progress);
+            long stepLateNow = stepLate.value();
+            long dropped = droppedByWatermark(progress) + stepLateNow - stepLateSeen;
+            stepLateSeen = stepLateNow;
             lateRows.addAndGet(dropped);
             if (progress.eventTime().containsKey("watermark")) {
                 watermark.set(progress.eventTime().get("watermark"));

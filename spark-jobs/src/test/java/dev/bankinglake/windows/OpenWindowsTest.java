@@ -93,6 +93,19 @@ class OpenWindowsTest {
     }
 
     @Test
+    void anEventAtOrBeforeTheLastEmitsWatermarkIsLateEvenWithNoWindowOpen() {
+        assertThat(windows.isLate(millis("2026-11-20T22:00:00Z"))).as("nothing emitted yet").isFalse();
+        add("make_deposit", "2026-11-20T22:08:01Z", null, null, null, "5.00");
+        emit("2026-11-20T22:09:00Z");
+        assertThat(windows.isEmpty()).isTrue();
+        assertThat(windows.isLate(millis("2026-11-20T22:08:59Z"))).isTrue();
+        assertThat(windows.isLate(millis("2026-11-20T22:09:00Z"))).as("at the watermark").isTrue();
+        assertThat(windows.isLate(millis("2026-11-20T22:09:00.001Z"))).isFalse();
+        emit("2026-11-20T22:08:00Z");
+        assertThat(windows.isLate(millis("2026-11-20T22:08:59Z"))).as("an older watermark does not move it back").isTrue();
+    }
+
+    @Test
     void theAverageUnitPriceRoundsHalfUp() {
         add("buy_asset", "2026-11-20T22:08:05Z", "gold", 1L, "0.01", "0.01");
         add("buy_asset", "2026-11-20T22:08:06Z", "gold", 1L, "0.02", "0.02");
