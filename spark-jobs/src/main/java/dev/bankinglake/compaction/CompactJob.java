@@ -4,6 +4,7 @@ import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.jobs.JobContext;
 import dev.bankinglake.jobs.LakeJob;
 import dev.bankinglake.service.LakeServiceConfig;
+import dev.bankinglake.table.PartitionLayout;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;

@@ -6,6 +6,8 @@ import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.jobs.JobRequest;
 import dev.bankinglake.jobs.JobRequestException;
 import dev.bankinglake.jobs.JobRunner;
+import dev.bankinglake.table.PartitionLayout;
+import dev.bankinglake.table.PartitionState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

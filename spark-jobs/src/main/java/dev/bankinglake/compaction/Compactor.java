@@ -7,9 +7,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.bankinglake.contract.Column;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.LakeSchemas;
+import dev.bankinglake.table.PartitionLayout;
+import dev.bankinglake.table.PartitionLocations;
+import dev.bankinglake.table.PartitionState;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -228,7 +230,7 @@ public final class Compactor {
         long carriedBytes = inputBytes(carried);
         int outputs = TargetFiles.outputFiles(inputBytes, targetFileSize);
         RowKeys keys = RowKeys.of(table);
-        StructType schema = dataSchema(table);
+        StructType schema = LakeSchemas.dataSchema(table);
         String[] inputPaths = inputs.stream().map(file -> file.getPath().toString()).toArray(String[]::new);
         org.apache.spark.sql.Column[] order = keys.sortColumns().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new);
@@ -488,15 +490,6 @@ public final class Compactor {
 
     static List<TargetFiles.InputFile> inputFiles(List<FileStatus> files) {
         return files.stream().map(file -> new TargetFiles.InputFile(file.getPath().getName(), file.getLen())).toList();
-    }
-
-    /** The table's data columns as the files hold them (the partition column is the folder's). */
-    public static StructType dataSchema(TableDefinition table) {
-        StructType schema = new StructType();
-        for (Column column : table.columns()) {
-            schema = schema.add(LakeSchemas.field(column));
-        }
-        return schema;
     }
 
     static String normalize(Path path) {

@@ -3,6 +3,7 @@ package dev.bankinglake.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.table.PartitionLocations;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.hive.conf.HiveConf;

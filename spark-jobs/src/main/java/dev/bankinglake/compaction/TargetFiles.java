@@ -1,5 +1,6 @@
 package dev.bankinglake.compaction;
 
+import dev.bankinglake.table.PartitionLayout;
 import java.util.List;
 
 /**

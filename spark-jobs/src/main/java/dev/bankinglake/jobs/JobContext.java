@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lineage.CheckpointOffsets;
-import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.table.PartitionRegistration;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;

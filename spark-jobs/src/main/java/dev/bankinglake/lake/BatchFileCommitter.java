@@ -2,9 +2,9 @@ package dev.bankinglake.lake;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.bankinglake.compaction.PartitionLayout;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.table.PartitionLayout;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -3,11 +3,13 @@ package dev.bankinglake.lake;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.LakeTable;
-import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.table.PartitionRegistration;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +23,7 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +46,13 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
      * look-up of the batch's offsets before it and {@code hookDuration} the commit hook (the lineage
      * row) after it.
      */
+    /**
+     * What one batch wrote. {@code oldestRecord}: the oldest Kafka timestamp among its messages (the
+     * API's producer stamps an event as the API accepts it), empty for a batch without messages.
+     */
     public record BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration,
-            Map<LakeTable, BatchFileCommitter.Committed> committed, Duration rangeDuration, Duration hookDuration) {
+            Map<LakeTable, BatchFileCommitter.Committed> committed, Duration rangeDuration, Duration hookDuration,
+            Optional<Instant> oldestRecord) {
         public BatchOutcome {
             rows = Map.copyOf(rows);
             requireNonNull(duration, "duration is null");
@@ -52,19 +60,20 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             committed = Map.copyOf(committed);
             requireNonNull(rangeDuration, "rangeDuration is null");
             requireNonNull(hookDuration, "hookDuration is null");
+            requireNonNull(oldestRecord, "oldestRecord is null");
         }
 
         public BatchOutcome(long batchId, Map<LakeTable, Long> rows, Duration duration, Duration parseDuration,
-                Map<LakeTable, BatchFileCommitter.Committed> committed) {
-            this(batchId, rows, duration, parseDuration, committed, Duration.ZERO, Duration.ZERO);
+                Map<LakeTable, BatchFileCommitter.Committed> committed, Optional<Instant> oldestRecord) {
+            this(batchId, rows, duration, parseDuration, committed, Duration.ZERO, Duration.ZERO, oldestRecord);
         }
 
         BatchOutcome withRangeDuration(Duration range) {
-            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, range, hookDuration);
+            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, range, hookDuration, oldestRecord);
         }
 
         BatchOutcome withHookDuration(Duration hook) {
-            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, rangeDuration, hook);
+            return new BatchOutcome(batchId, rows, duration, parseDuration, committed, rangeDuration, hook, oldestRecord);
         }
 
         public int filesRenamed() {
@@ -200,10 +209,12 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         Dataset<Row> validated = EventValidation.validate(batch, schemaVersions).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<LakeTable, Long> rows = countPerTable(validated);
+            Row oldest = validated.agg(functions.min(EventValidation.KAFKA_TIMESTAMP)).first();
             Duration parsed = Duration.ofNanos(System.nanoTime() - started);
             Map<LakeTable, BatchFileCommitter.Committed> committed = writeTables(rows, batchId,
                     table -> writeTable(validated, table, batchId, queryId));
-            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed).withRangeDuration(rangeDuration);
+            return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed,
+                    oldest.isNullAt(0) ? Optional.empty() : Optional.of(oldest.getTimestamp(0).toInstant())).withRangeDuration(rangeDuration);
         }
         finally {
             validated.unpersist(false);
@@ -234,7 +245,8 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             registration.partitionsCommitted(table, tableCommitted.partitions());
             return tableCommitted;
         });
-        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), stagedDuration, committed);
+        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), stagedDuration, committed,
+                OnePassBatchFiles.oldestKafkaTimestamp(files));
     }
 
     /** A small batch: one Kafka read, then every table's files from the driver (see {@link SmallBatchFiles}). */
@@ -270,7 +282,8 @@ public final class LakeBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             }
             return tableCommitted;
         });
-        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed);
+        return new BatchOutcome(batchId, rows, Duration.ofNanos(System.nanoTime() - started), parsed, committed,
+                SmallBatchFiles.oldestKafkaTimestamp(perTable));
     }
 
     @FunctionalInterface

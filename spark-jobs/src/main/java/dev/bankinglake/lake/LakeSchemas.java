@@ -28,12 +28,17 @@ public final class LakeSchemas {
         return DataTypes.createStructField(column.name(), sparkType(column.type()), true);
     }
 
-    /** The schema of a table's rows as the job writes them: the data columns, then the partition column. */
-    public static StructType tableSchema(TableDefinition table) {
+    /** A table's data columns as its files hold them: every column but the partition column, which is the folder's. */
+    public static StructType dataSchema(TableDefinition table) {
         StructType schema = new StructType();
         for (Column column : table.columns()) {
             schema = schema.add(field(column));
         }
-        return schema.add(field(LakeTable.PARTITION_COLUMN));
+        return schema;
+    }
+
+    /** The schema of a table's rows as the job writes them: the data columns, then the partition column. */
+    public static StructType tableSchema(TableDefinition table) {
+        return dataSchema(table).add(field(LakeTable.PARTITION_COLUMN));
     }
 }

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.bankinglake.contract.LakeTable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Job;
@@ -48,8 +50,11 @@ import org.apache.spark.util.SerializableConfiguration;
  * the attempt that succeeded are committed.
  */
 public final class OnePassBatchFiles {
-    /** A file a task staged: the table, the partition value, its path and how many rows it holds. */
-    public record StagedFile(LakeTable table, String partition, String path, long rows) implements Serializable {
+    /**
+     * A file a task staged: the table, the partition value, its path and how many rows it holds;
+     * {@code oldestTimestampMicros}: the oldest Kafka timestamp the task read ({@link Long#MAX_VALUE}: none).
+     */
+    public record StagedFile(LakeTable table, String partition, String path, long rows, long oldestTimestampMicros) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public StagedFile {
@@ -89,7 +94,7 @@ public final class OnePassBatchFiles {
         requireNonNull(flattening, "flattening is null");
         List<TableOutput> outputs = new ArrayList<>();
         for (LakeTable table : LakeTable.values()) {
-            StructType dataSchema = SmallBatchFiles.dataSchema(table);
+            StructType dataSchema = LakeSchemas.dataSchema(table);
             Job job = Job.getInstance(new org.apache.hadoop.conf.Configuration(spark.sparkContext().hadoopConfiguration()));
             OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job,
                     scala.collection.immutable.Map$.MODULE$.<String, String>empty(), dataSchema);
@@ -118,8 +123,14 @@ public final class OnePassBatchFiles {
         for (LakeTable table : LakeTable.values()) {
             folders.add(requireNonNull(staging.get(table), "no staging folder for " + table.tableName()).toString());
         }
-        TaskWrite task = new TaskWrite(plan, folders, kafkaSchema.fieldIndex("partition"), kafkaSchema.fieldIndex("offset"));
+        TaskWrite task = new TaskWrite(plan, folders, kafkaSchema.fieldIndex("partition"), kafkaSchema.fieldIndex("offset"),
+                kafkaSchema.fieldIndex("timestamp"));
         return kafkaRows.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(task, false).collect();
+    }
+
+    /** The oldest Kafka timestamp the tasks that staged {@code files} read. */
+    public static Optional<Instant> oldestKafkaTimestamp(List<StagedFile> files) {
+        return SmallBatchFiles.ofMicros(files.stream().mapToLong(StagedFile::oldestTimestampMicros).min().orElse(Long.MAX_VALUE));
     }
 
     /** Rows per table of staged files. */
@@ -142,12 +153,14 @@ public final class OnePassBatchFiles {
         private final List<String> stagingFolders;
         private final int partitionOrdinal;
         private final int offsetOrdinal;
+        private final int timestampOrdinal;
 
-        TaskWrite(Broadcast<TaskPlan> plan, List<String> stagingFolders, int partitionOrdinal, int offsetOrdinal) {
+        TaskWrite(Broadcast<TaskPlan> plan, List<String> stagingFolders, int partitionOrdinal, int offsetOrdinal, int timestampOrdinal) {
             this.plan = plan;
             this.stagingFolders = List.copyOf(stagingFolders);
             this.partitionOrdinal = partitionOrdinal;
             this.offsetOrdinal = offsetOrdinal;
+            this.timestampOrdinal = timestampOrdinal;
         }
 
         @Override
@@ -168,9 +181,13 @@ public final class OnePassBatchFiles {
                 open.add(new LinkedHashMap<>());
             }
             String fileName = null;
+            long oldest = Long.MAX_VALUE;
             try {
                 while (rows.hasNext()) {
                     InternalRow message = rows.next();
+                    if (!message.isNullAt(timestampOrdinal)) {
+                        oldest = Math.min(oldest, message.getLong(timestampOrdinal));
+                    }
                     if (fileName == null) {
                         fileName = String.format("part-%05d-%019d-a%d.snappy.parquet", message.getInt(partitionOrdinal),
                                 message.getLong(offsetOrdinal), attempt);
@@ -201,7 +218,7 @@ public final class OnePassBatchFiles {
                 for (Map<UTF8String, OpenFile> files : open) {
                     for (OpenFile file : files.values()) {
                         file.writer().close();
-                        staged.add(new StagedFile(file.table(), file.partition(), file.path(), file.rows));
+                        staged.add(new StagedFile(file.table(), file.partition(), file.path(), file.rows, oldest));
                     }
                     files.clear();
                 }

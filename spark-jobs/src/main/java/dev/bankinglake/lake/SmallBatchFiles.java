@@ -7,10 +7,12 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.bankinglake.contract.LakeTable;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -19,12 +21,12 @@ import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
@@ -218,6 +220,31 @@ public final class SmallBatchFiles {
         result.get(table).computeIfAbsent(partition, key -> new ArrayList<>()).add(columns);
     }
 
+    /** The oldest {@code kafka_timestamp} of {@link #rowsPerTable}'s answer, if it holds a row. */
+    public static Optional<Instant> oldestKafkaTimestamp(Map<LakeTable, Map<String, List<InternalRow>>> perTable) {
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<LakeTable, Map<String, List<InternalRow>>> table : perTable.entrySet()) {
+            int ordinal = table.getKey().columns().indexOf(LakeTable.KAFKA_TIMESTAMP);
+            if (ordinal < 0) {
+                throw new IllegalStateException("No " + LakeTable.KAFKA_TIMESTAMP.name() + " in " + table.getKey().tableName());
+            }
+            for (List<InternalRow> rows : table.getValue().values()) {
+                for (InternalRow row : rows) {
+                    if (!row.isNullAt(ordinal)) {
+                        oldest = Math.min(oldest, row.getLong(ordinal));
+                    }
+                }
+            }
+        }
+        return ofMicros(oldest);
+    }
+
+    /** An instant of Spark's timestamps (microseconds since the epoch); {@link Long#MAX_VALUE}: none. */
+    static Optional<Instant> ofMicros(long micros) {
+        return micros == Long.MAX_VALUE ? Optional.empty()
+                : Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000));
+    }
+
     /** Rows per table of {@link #rowsPerTable}'s answer. */
     public static Map<LakeTable, Long> counts(Map<LakeTable, Map<String, List<InternalRow>>> perTable) {
         Map<LakeTable, Long> rows = new EnumMap<>(LakeTable.class);
@@ -232,7 +259,7 @@ public final class SmallBatchFiles {
      */
     public static Set<String> writeStaged(SparkSession spark, LakeTable table, Map<String, List<InternalRow>> rowsByPartition, Path staging)
             throws IOException {
-        StructType dataSchema = dataSchema(table);
+        StructType dataSchema = LakeSchemas.dataSchema(table);
         Job job = Job.getInstance(new Configuration(spark.sparkContext().hadoopConfiguration()));
         // Spark's own preparation of a Parquet write: codec, legacy format, timestamp type and metadata from the session
         OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scala.collection.immutable.Map$.MODULE$.<String, String>empty(), dataSchema);
@@ -252,12 +279,4 @@ public final class SmallBatchFiles {
         return rowsByPartition.keySet();
     }
 
-    /** The table's columns as its files hold them: every column but the partition column. */
-    static StructType dataSchema(LakeTable table) {
-        StructType schema = new StructType();
-        for (dev.bankinglake.contract.Column column : table.columns()) {
-            schema = schema.add(LakeSchemas.field(column));
-        }
-        return schema;
-    }
 }

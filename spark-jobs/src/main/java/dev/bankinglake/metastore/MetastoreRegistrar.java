@@ -2,22 +2,23 @@ package dev.bankinglake.metastore;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.bankinglake.compaction.PartitionLayout;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.table.PartitionLayout;
+import dev.bankinglake.table.PartitionRegistration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileStatus;

@@ -2,27 +2,27 @@ package dev.bankinglake.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.analytics.AnalyticsHttp;
 import dev.bankinglake.compaction.CompactionConfig;
 import dev.bankinglake.compaction.CompactionScheduler;
-import dev.bankinglake.lake.BatchFileCommitter;
-import dev.bankinglake.lake.BatchProgressLog;
-import dev.bankinglake.lake.DriverKafkaReader;
-import dev.bankinglake.lake.KafkaRange;
-import dev.bankinglake.lake.LakeBatchWriter;
-import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.jobs.JobContext;
 import dev.bankinglake.jobs.JobRouter;
 import dev.bankinglake.jobs.JobRoutes;
 import dev.bankinglake.jobs.JobRunner;
 import dev.bankinglake.jobs.JobsConfig;
 import dev.bankinglake.jobs.MqttJobBridge;
+import dev.bankinglake.lake.BatchFileCommitter;
+import dev.bankinglake.lake.BatchProgressLog;
+import dev.bankinglake.lake.DriverKafkaReader;
+import dev.bankinglake.lake.KafkaRange;
+import dev.bankinglake.lake.LakeBatchWriter;
+import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.lineage.CheckpointOffsets;
 import dev.bankinglake.lineage.LineageRecorder;
 import dev.bankinglake.lineage.LineageStore;
 import dev.bankinglake.metastore.MetastoreRegistrar;
 import dev.bankinglake.service.http.OperatorToken;
 import dev.bankinglake.service.http.ServiceHttp;
-import dev.bankinglake.analytics.AnalyticsHttp;
 import dev.bankinglake.windows.WindowsConfig;
 import dev.bankinglake.windows.WindowsService;
 import io.javalin.Javalin;
@@ -195,6 +195,8 @@ public final class LakeService {
                     query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
             MetastoreRegistrar registration = registrar;
             status.sessionStarted(() -> !session.sparkContext().isStopped(), () -> registration.pending().size(), lineage);
+            // the dashboard's last hour from before this start, read beside the queries' start
+            scheduler.execute(() -> restoreHistory(lineage));
             status.addQuery(ingest, true);
             metrics.bindQuery(ingest);
             metrics.bindRegistrationBacklog(() -> registration.pending().size());
@@ -356,6 +358,17 @@ public final class LakeService {
     }
 
     /** Fencing: on evidence that another instance took the lake over, stop writing at once and exit. */
+    /** The batches of the last hour before this start, from the lineage table; the history stays live-only if it cannot be read. */
+    private void restoreHistory(LineageStore lineage) {
+        try {
+            int restored = history.restore(lineage.recent(LineageStore.MAX_LIMIT), clock.instant());
+            LOG.info("Batch history: {} batch(es) of the last hour restored from the lineage table", restored);
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.warn("Batch history not restored from the lineage table: {}", e.toString());
+        }
+    }
+
     private void checkLock(LakeLock lock, List<SupervisedQuery> queries) {
         if (lock.stillHeld().orElse(true)) {
             return;
@@ -428,9 +441,12 @@ public final class LakeService {
             metrics.progressed(event.progress(), rates);
             if (batchTime != null) {
                 long lag = QueryProgressView.kafkaLag(event.progress()).values().stream().mapToLong(Long::longValue).sum();
-                Duration delay = Duration.between(batchTime, trigger.plus(batchDuration));
-                history.add(new BatchHistory.Entry(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(), batchDuration, lag,
-                        delay.isNegative() ? Duration.ZERO : delay));
+                Instant reported = trigger.plus(batchDuration);
+                Duration delay = Duration.between(batchTime, reported);
+                java.util.Optional<Duration> endToEnd = outcome == null ? java.util.Optional.empty()
+                        : outcome.oldestRecord().map(oldest -> Duration.between(oldest, reported)).map(wait -> wait.isNegative() ? Duration.ZERO : wait);
+                history.add(BatchHistory.Entry.live(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(), batchDuration, lag,
+                        delay.isNegative() ? Duration.ZERO : delay, endToEnd));
             }
             if (outcome != null) {
                 metrics.batchCommitted(outcome, batchDuration);

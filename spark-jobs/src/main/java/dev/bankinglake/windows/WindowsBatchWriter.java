@@ -6,7 +6,7 @@ import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.WindowTable;
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.LakeSchemas;
-import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.table.PartitionRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

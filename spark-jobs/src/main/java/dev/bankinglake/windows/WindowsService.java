@@ -3,11 +3,11 @@ package dev.bankinglake.windows;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.lake.BatchFileCommitter;
-import dev.bankinglake.metastore.PartitionRegistration;
 import dev.bankinglake.service.Backoff;
 import dev.bankinglake.service.LakeServiceConfig;
 import dev.bankinglake.service.QueryState;
 import dev.bankinglake.service.SupervisedQuery;
+import dev.bankinglake.table.PartitionRegistration;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -23,7 +23,7 @@
       { label: 'rows/s', yAxisID: 'y', borderColor: '#3b73b9', data: [] },
       { label: 'Kafka lag (offsets)', yAxisID: 'y', borderColor: '#b42318', data: [] },
       { label: 'batch duration (s)', yAxisID: 'y1', borderColor: '#17803d', data: [] },
-      { label: 'trigger to commit (s)', yAxisID: 'y1', borderColor: '#8a6d00', data: [] }
+      { label: 'accepted to committed, oldest event (s)', yAxisID: 'y1', borderColor: '#8a6d00', data: [] }
     ] },
     options: { animation: false, pointRadius: 0, scales: { y: { beginAtZero: true, position: 'left' },
       y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } }
@@ -120,7 +120,7 @@
     historyChart.data.datasets[0].data = batches.map(function (b) { return b.input_rows_per_second; });
     historyChart.data.datasets[1].data = batches.map(function (b) { return b.kafka_lag; });
     historyChart.data.datasets[2].data = batches.map(function (b) { return b.batch_duration_ms / 1000; });
-    historyChart.data.datasets[3].data = batches.map(function (b) { return b.delay_ms / 1000; });
+    historyChart.data.datasets[3].data = batches.map(function (b) { return b.end_to_end_ms === null ? null : b.end_to_end_ms / 1000; });
     historyChart.update();
     window.lakeDashboard.historyLoads = (window.lakeDashboard.historyLoads || 0) + 1;
   }

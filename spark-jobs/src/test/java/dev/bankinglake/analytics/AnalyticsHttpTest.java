@@ -76,12 +76,13 @@ class AnalyticsHttpTest {
     @Test
     void theHistoryRouteAnswersTheBatchesOfTheLastHourOldestFirst() throws Exception {
         assertThat(get("/analytics/history").body()).isEqualTo("{\"batches\":[]}");
-        history.add(new BatchHistory.Entry(7, NOW.minusSeconds(2), 12, 6.0, Duration.ofMillis(250), 3, Duration.ofMillis(900)));
-        history.add(new BatchHistory.Entry(8, NOW.minusSeconds(1), 4, 4.0, Duration.ofMillis(150), 0, Duration.ofMillis(600)));
+        history.add(BatchHistory.Entry.live(7, NOW.minusSeconds(2), 12, 6.0, Duration.ofMillis(250), 3, Duration.ofMillis(900), java.util.Optional.of(Duration.ofMillis(1900))));
+        history.add(BatchHistory.Entry.live(8, NOW.minusSeconds(1), 4, 4.0, Duration.ofMillis(150), 0, Duration.ofMillis(600), java.util.Optional.empty()));
         HttpResponse<String> answer = get("/analytics/history");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).contains("\"batch_id\":7,\"batch_time\":\"" + NOW.minusSeconds(2) + "\",\"rows\":12,\"input_rows_per_second\":6.0,"
-                + "\"batch_duration_ms\":250,\"kafka_lag\":3,\"delay_ms\":900").containsSubsequence("\"batch_id\":7", "\"batch_id\":8");
+                + "\"batch_duration_ms\":250,\"kafka_lag\":3,\"delay_ms\":900,\"end_to_end_ms\":1900")
+                .contains("\"delay_ms\":600,\"end_to_end_ms\":null").containsSubsequence("\"batch_id\":7", "\"batch_id\":8");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.jobs.JobRequest;
 import dev.bankinglake.jobs.JobRequestException;
+import dev.bankinglake.table.PartitionLayout;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,22 +1,26 @@
 package dev.bankinglake.compaction;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.ServiceTable;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.BatchFileCommitter;
+import dev.bankinglake.lake.CurrentLocations;
 import dev.bankinglake.lake.LakeBatchWriter;
 import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.lake.bench.SampleEvents;
 import dev.bankinglake.lineage.BatchLineage;
 import dev.bankinglake.lineage.LineageStore;
+import dev.bankinglake.table.PartitionLayout;
+import dev.bankinglake.table.PartitionLocations;
+import dev.bankinglake.table.PartitionState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -199,7 +203,7 @@ class CompactorTest {
 
     /** What a query of the partition sees: the files at the metastore's location. */
     private Dataset<Row> visible(TableDefinition table) {
-        return spark.read().schema(Compactor.dataSchema(table)).parquet(metastore.location(table));
+        return spark.read().schema(dev.bankinglake.lake.LakeSchemas.dataSchema(table)).parquet(metastore.location(table));
     }
 
     private void assertExact(LakeTable table, String context) {
@@ -378,7 +382,7 @@ class CompactorTest {
         Compactor swapping = compactor(128L * 1024 * 1024, (step, table, dt) -> {
             if (step == Compactor.Step.STAGED) {
                 // as many rows as before, but one event twice and another one gone
-                Dataset<Row> rows = spark.read().schema(Compactor.dataSchema(table)).parquet(home.toString());
+                Dataset<Row> rows = spark.read().schema(dev.bankinglake.lake.LakeSchemas.dataSchema(table)).parquet(home.toString());
                 List<String> ids = rows.select("event_id").orderBy("event_id").limit(2).collectAsList().stream().map(row -> row.getString(0)).toList();
                 Path tampered = new Path(Compactor.stagingFolder(layout, table, dt), "tampered");
                 rows.filter(col("event_id").notEqual(ids.get(0))).union(rows.filter(col("event_id").equalTo(ids.get(1)))).coalesce(1)

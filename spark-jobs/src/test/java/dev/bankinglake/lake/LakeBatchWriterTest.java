@@ -6,7 +6,7 @@ import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.bench.SampleEvents;
-import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.table.PartitionRegistration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;

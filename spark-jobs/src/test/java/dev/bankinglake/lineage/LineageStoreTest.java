@@ -9,7 +9,7 @@ import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.LakeSchemas;
 import dev.bankinglake.lake.LakeSession;
-import dev.bankinglake.metastore.PartitionRegistration;
+import dev.bankinglake.table.PartitionRegistration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;

@@ -43,7 +43,7 @@ class IngestMetricsTest {
     }
 
     private static LakeBatchWriter.BatchOutcome outcome(long batchId, Map<LakeTable, Long> rows) {
-        return new LakeBatchWriter.BatchOutcome(batchId, rows, Duration.ofMillis(100), Duration.ofMillis(50), Map.of());
+        return new LakeBatchWriter.BatchOutcome(batchId, rows, Duration.ofMillis(100), Duration.ofMillis(50), Map.of(), java.util.Optional.empty());
     }
 
     @Test

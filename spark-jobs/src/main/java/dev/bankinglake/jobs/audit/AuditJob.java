@@ -5,13 +5,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bankinglake.compaction.CurrentLocations;
 import dev.bankinglake.contract.EventField;
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.jobs.JobContext;
 import dev.bankinglake.jobs.JobRequestException;
 import dev.bankinglake.jobs.LakeJob;
+import dev.bankinglake.lake.CurrentLocations;
 import dev.bankinglake.lake.EventValidation;
 import java.util.LinkedHashMap;
 import java.util.List;

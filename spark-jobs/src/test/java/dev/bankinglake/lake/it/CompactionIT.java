@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bankinglake.compaction.PartitionLayout;
-import dev.bankinglake.compaction.PartitionState;
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.lake.bench.SampleEvents;
@@ -13,6 +11,8 @@ import dev.bankinglake.stack.LocalStack;
 import dev.bankinglake.stack.LocalStackExtension;
 import dev.bankinglake.stack.RequiresServices;
 import dev.bankinglake.stack.Service;
+import dev.bankinglake.table.PartitionLayout;
+import dev.bankinglake.table.PartitionState;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

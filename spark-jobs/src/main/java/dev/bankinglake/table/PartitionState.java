@@ -1,4 +1,4 @@
-package dev.bankinglake.compaction;
+package dev.bankinglake.table;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.bankinglake.compaction;
+package dev.bankinglake.table;
 
 import static java.util.Objects.requireNonNull;
 
@@ -59,7 +59,7 @@ public final class PartitionLayout {
     public static final String SOURCES_FILE = "_sources";
     static final String RETIRED_PREFIX = "retired-";
     /** The files a compaction writes: {@code compacted-<generation>-<n>.snappy.parquet}. */
-    static final String COMPACTED_PREFIX = "compacted-";
+    public static final String COMPACTED_PREFIX = "compacted-";
     private static final String GENERATION_PREFIX = "gen-";
     private static final Pattern GENERATION = Pattern.compile(GENERATION_PREFIX + "(\\d{4,9})");
     private static final String PARTITION_PREFIX = LakeTable.PARTITION_COLUMN.name() + "=";
@@ -250,7 +250,7 @@ public final class PartitionLayout {
     }
 
     /** Writes the sources file of a generation that is still staged. */
-    void writeSources(Path stagedGeneration, Collection<String> names) throws IOException {
+    public void writeSources(Path stagedGeneration, Collection<String> names) throws IOException {
         try (OutputStream out = fileSystem.create(new Path(stagedGeneration, SOURCES_FILE), true)) {
             for (String name : new TreeSet<>(names)) {
                 out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
@@ -259,7 +259,7 @@ public final class PartitionLayout {
     }
 
     /** Records when the metastore moved away from a generation; a marker already there is kept (the earlier instant wins). */
-    void markRetired(TableDefinition table, String dt, int generation, Instant at) throws IOException {
+    public void markRetired(TableDefinition table, String dt, int generation, Instant at) throws IOException {
         try (OutputStream out = fileSystem.create(retiredMarker(table, dt, generation), false)) {
             out.write(at.toString().getBytes(StandardCharsets.UTF_8));
         }
@@ -274,7 +274,7 @@ public final class PartitionLayout {
         }
     }
 
-    void removeRetiredMarker(TableDefinition table, String dt, int generation) throws IOException {
+    public void removeRetiredMarker(TableDefinition table, String dt, int generation) throws IOException {
         fileSystem.delete(retiredMarker(table, dt, generation), false);
     }
 

@@ -1,11 +1,11 @@
-package dev.bankinglake.compaction;
+package dev.bankinglake.lake;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.regexp_extract;
 
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.contract.TableDefinition;
-import dev.bankinglake.lake.LakeSchemas;
+import dev.bankinglake.table.PartitionLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class CurrentLocations {
         }
         String dt = LakeTable.PARTITION_COLUMN.name();
         // both a home folder (<table>/dt=D/) and a generation (<table>/_compaction/dt=D/gen-N/) name the day in their path
-        return spark.read().schema(Compactor.dataSchema(table)).parquet(locations.toArray(String[]::new))
+        return spark.read().schema(LakeSchemas.dataSchema(table)).parquet(locations.toArray(String[]::new))
                 .withColumn(dt, regexp_extract(col("_metadata.file_path"), DT_IN_PATH, 1))
                 .select(java.util.Arrays.stream(LakeSchemas.tableSchema(table).fieldNames()).map(org.apache.spark.sql.functions::col)
                         .toArray(org.apache.spark.sql.Column[]::new));

@@ -1,4 +1,4 @@
-package dev.bankinglake.metastore;
+package dev.bankinglake.table;
 
 import dev.bankinglake.contract.TableDefinition;
 import java.util.Set;

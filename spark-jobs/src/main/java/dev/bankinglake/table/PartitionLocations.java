@@ -1,4 +1,4 @@
-package dev.bankinglake.compaction;
+package dev.bankinglake.table;
 
 import dev.bankinglake.contract.TableDefinition;
 import java.util.Optional;

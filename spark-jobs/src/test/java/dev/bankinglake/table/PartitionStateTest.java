@@ -1,4 +1,4 @@
-package dev.bankinglake.compaction;
+package dev.bankinglake.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
