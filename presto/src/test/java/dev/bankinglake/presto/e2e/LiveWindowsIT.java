@@ -53,10 +53,14 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -443,6 +447,8 @@ class LiveWindowsIT {
                     .until(() -> stream.windows().anyMatch(update -> update.path("final").asBoolean() && update.path("key").asText().equals("make_deposit")
                             && Instant.parse(update.path("window_start").asText()).equals(bucket)));
         }
+        JsonNode onTopic = finalOnTheWindowsTopic("event_counts|" + bucket + "|make_deposit");
+        assertThat(onTopic.path("figures").path("events").asLong()).as("the final update on the windows topic: %s", onTopic).isEqualTo(3);
         JsonNode window = json(lake.get("/analytics/counts?" + range)).path("windows").path(0);
         assertThat(window.path("events").asLong()).as("events of %s", window).isEqualTo(3);
         assertThat(window.path("total_amount").decimalValue()).as("total_amount of %s", window).isEqualByComparingTo("6.60");
@@ -627,6 +633,27 @@ class LiveWindowsIT {
         List<String> after = withoutFinal(allWindows());
         figures.add("open windows before a kill -9: " + before.size() + ", all of them shown with the same figures right after the restart");
         assertThat(after).as("windows right after the restart, open or closed since by the clock").containsAll(before);
+    }
+
+    /** The final update of a window on the windows topic, read from its beginning (at most 30 s). */
+    private static JsonNode finalOnTheWindowsTopic(String key) throws Exception {
+        Map<String, Object> properties = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic + "-windows"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key()) && record.value() != null) {
+                        JsonNode update = JSON.readTree(record.value());
+                        if (update.path("final").asBoolean()) {
+                            return update;
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no final update of " + key + " on " + topic + "-windows within 30 s");
     }
 
     /** The last progress of the ingest query in /pipeline, or null before its first batch. */
