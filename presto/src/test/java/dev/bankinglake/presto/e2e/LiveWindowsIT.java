@@ -638,7 +638,8 @@ class LiveWindowsIT {
     /** The final update of a window on the windows topic, read from its beginning (at most 30 s). */
     private static JsonNode finalOnTheWindowsTopic(String key) throws Exception {
         Map<String, Object> properties = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.GROUP_ID_CONFIG, "live-windows-it-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic + "-windows"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
