@@ -78,7 +78,8 @@ for service in "Kafka:$LAKE_HOST:$KAFKA_PORT" "HDFS:$LAKE_HOST:$HDFS_PORT" "Hive
   timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null \
     || lake_die "$name does not answer on $host:$port: start the stack with ./pipeline.sh up (or set the ports, see --help)"
 done
-curl -sf --max-time 5 "$PRESTO_URL/v1/info" > /dev/null || lake_die "no Presto answers at $PRESTO_URL"
+lake_presto_client_env lake-viewer
+lake_presto_curl "$PRESTO_URL/v1/info" --max-time 5 > /dev/null || lake_die "no Presto answers at $PRESTO_URL"
 if lake_port_open "$LAKE_HOST" "$BENCH_SERVICE_PORT"; then
   lake_die "port $BENCH_SERVICE_PORT is taken: set BENCH_SERVICE_PORT"
 fi

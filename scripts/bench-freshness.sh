@@ -21,6 +21,7 @@ HELP
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/java.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
 
 samples=50
 load=()
@@ -32,7 +33,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 curl -sf "$API_URL/health" > /dev/null || lake_die "no API answers at $API_URL/health: start the stack with ./pipeline.sh up"
-curl -sf "$PRESTO_URL/v1/info" > /dev/null || lake_die "no Presto answers at $PRESTO_URL: start the stack with ./pipeline.sh up"
+lake_presto_client_env lake-viewer
+lake_presto_curl "$PRESTO_URL/v1/info" > /dev/null || lake_die "no Presto answers at $PRESTO_URL: start the stack with ./pipeline.sh up"
 
 lake_java_main benchmarks lake-benchmarks dev.bankinglake.bench.FreshnessBenchmark \
   --api "$API_URL" --url "jdbc:presto://$LAKE_HOST:$PRESTO_PORT/hive/default" --samples "$samples" "${load[@]}"

@@ -12,14 +12,16 @@ arguments it is interactive; every argument goes to the CLI unchanged, e.g.
   scripts/presto.sh --execute "show tables" --output-format TSV
   scripts/presto.sh -f queries.sql
 
-Locally, the CLI is com.facebook.presto:presto-cli:<presto.version of pom.xml>:jar:executable,
-copied by Maven (dependency:copy) into $LAKE_STATE_DIR/tools/ on first use, and it talks to
-Presto at $LAKE_HOST:$PRESTO_PORT (scripts/lib/env.sh).
+The CLI is com.facebook.presto:presto-cli:<presto.version of pom.xml>:jar:executable, copied by
+Maven (dependency:copy) into $LAKE_STATE_DIR/tools/ on first use. It talks to Presto at
+https://$LAKE_HOST:$PRESTO_PORT (scripts/lib/env.sh; compose publishes the same port on
+127.0.0.1), trusting the stack's own CA, and logs in as lake-viewer with its password: the
+password goes to the CLI in its environment (PRESTO_PASSWORD), never on a command line.
 
-  --operator   connects as lake-operator, the only user with the writable catalog `hive`
+  --operator   logs in as lake-operator, the only user with the writable catalog `hive`
                (everyone else may read and not write: presto/etc/rules.json)
-  --compose    runs the CLI that ships in the presto container, against itself
-               (the same as LAKE_MODE=compose, set by ./pipeline.sh --compose)
+  --compose    against the compose stack, with its secrets (the same as LAKE_MODE=compose,
+               set by ./pipeline.sh --compose)
   -h, --help   this text (the CLI's own options: scripts/presto.sh --help-cli)
 
 Waits up to PRESTO_WAIT_SECONDS (default 30) for Presto to answer before starting the CLI.
@@ -34,10 +36,11 @@ PRESTO_WAIT_SECONDS="${PRESTO_WAIT_SECONDS:-30}"
   || { echo "PRESTO_WAIT_SECONDS must be a whole number up to 600, was '$PRESTO_WAIT_SECONDS'" >&2; exit 2; }
 
 cli_args=()
+user=lake-viewer
 while (( $# > 0 )); do
   case "$1" in
     --compose) LAKE_MODE=compose; shift ;;
-    --operator) cli_args+=(--user lake-operator); shift ;;
+    --operator) user=lake-operator; shift ;;
     -h|--help) usage; exit 0 ;;
     --help-cli) cli_args+=(--help); shift ;;
     *) cli_args+=("$1"); shift ;;
@@ -68,32 +71,35 @@ cli_jar() {
   echo "$jar"
 }
 
-# Presto is ready when it has finished starting and a worker (itself) is active.
+# Presto is ready when it has finished starting.
 presto_answers() {
-  "$@" curl -sf --max-time 3 "$presto_url/v1/info" | grep -q '"starting" *: *false'
+  lake_presto_curl "$PRESTO_URL/v1/info" --max-time 3 | grep -q '"starting" *: *false'
 }
 
 if lake_is_compose; then
   lake_compose_require
-  presto_url="http://localhost:8080"
-  wrapper=(lake_compose exec -T presto)
-  cli=(lake_compose_exec presto presto-cli --server localhost:8080)
-else
-  presto_url="$PRESTO_URL"
-  wrapper=()
-  command -v curl > /dev/null 2>&1 || lake_die "curl not found: run scripts/setup.sh"
-  cli=("${JAVA_HOME:+$JAVA_HOME/bin/}java" -jar "$(cli_jar)" --server "$LAKE_HOST:$PRESTO_PORT")
+  # the compose stack's secrets: copies of the local ones unless LAKE_COMPOSE_SECRETS_DIR says otherwise
+  lake_compose_secrets
+  LAKE_SECRETS_DIR="$LAKE_COMPOSE_SECRETS_DIR"
+  PRESTO_TRUSTSTORE="$LAKE_SECRETS_DIR/presto-truststore.p12"
+  PRESTO_CA_CERT="$LAKE_SECRETS_DIR/presto-ca.pem"
+  PRESTO_URL="https://127.0.0.1:$PRESTO_PORT"
 fi
+command -v curl > /dev/null 2>&1 || lake_die "curl not found: run scripts/setup.sh"
+[[ -r "$(lake_presto_password_file "$user")" ]] \
+  || lake_die "no Presto password for $user in $LAKE_SECRETS_DIR (the stack makes it at its first start)"
+cli=("${JAVA_HOME:+$JAVA_HOME/bin/}java" -jar "$(cli_jar)" --server "$PRESTO_URL" --truststore-path "$PRESTO_TRUSTSTORE"
+  --truststore-password "$PRESTO_TRUSTSTORE_PASSWORD" --user "$user" --password)
 
 if [[ " ${cli_args[*]-} " != *" --help "* ]]; then
   deadline=$((SECONDS + PRESTO_WAIT_SECONDS))
-  until presto_answers "${wrapper[@]}" 2>/dev/null; do
+  until presto_answers 2>/dev/null; do
     if (( SECONDS >= deadline )); then
-      lake_die "Presto at $presto_url (mode $LAKE_MODE) did not answer as started within ${PRESTO_WAIT_SECONDS}s; start it first (./pipeline.sh up, or ./pipeline.sh --compose up)"
+      lake_die "Presto at $PRESTO_URL (mode $LAKE_MODE) did not answer as started within ${PRESTO_WAIT_SECONDS}s; start it first (./pipeline.sh up, or ./pipeline.sh --compose up)"
     fi
     sleep 1
   done
 fi
 
-# not exec: in compose mode the first word is a shell function; the CLI's exit status is the script's
-"${cli[@]}" --catalog hive --schema default ${cli_args[@]+"${cli_args[@]}"}
+# the CLI reads the password of --password from PRESTO_PASSWORD (given to it alone)
+PRESTO_PASSWORD="$(lake_presto_password "$user")" exec "${cli[@]}" --catalog hive --schema default ${cli_args[@]+"${cli_args[@]}"}

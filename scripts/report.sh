@@ -8,13 +8,17 @@ Usage: scripts/report.sh [--format table|csv|json] [--await-rows N [--timeout-se
 
 Runs every query of presto/queries through Presto JDBC and prints each answer under its
 question. --format csv|json for machines. --await-rows waits first until the lake holds at
-least N rows. Presto is found at PRESTO_PORT (default 8080) on LAKE_HOST.
+least N rows. Presto is found at PRESTO_PORT (default 8080) on LAKE_HOST, over HTTPS, logged in
+as lake-viewer with its password (scripts/lib/secrets.sh).
 HELP
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/java.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
+# as lake-viewer, with its password, over TLS trusting the stack's CA
+lake_presto_client_env lake-viewer
 
 lake_java_main presto lake-presto dev.bankinglake.presto.report.Report \
   --url "jdbc:presto://$LAKE_HOST:$PRESTO_PORT/hive/default" --queries "$LAKE_REPO_ROOT/presto/queries" "$@"

@@ -480,10 +480,14 @@ start_presto() {
   PRESTO_HOME="$(presto_home)"
   export PRESTO_HOME
   local etc="$LAKE_REPO_ROOT/presto/etc" template
-  # every file of presto/etc (config, catalogs, access control), as the compose entrypoint does
+  # every file of presto/etc (config, catalogs, access control), as the compose entrypoint does;
+  # the rendered configuration holds secrets: its folder is the owner's only
+  lake_presto_secrets_ensure
+  lake_presto_node_keystore "$PRESTO_KEYSTORE" 127.0.0.1 localhost "$LAKE_HOST" "$LAKE_BIND_ADDRESS" "$PRESTO_INTERNAL_ADDRESS"
   rm -rf "${PRESTO_CONF_DIR:?}"
+  ( umask 077; mkdir -p "$PRESTO_CONF_DIR" )
   while IFS= read -r -d '' template; do
-    render "$template" "$PRESTO_CONF_DIR/${template#"$etc"/}"
+    lake_presto_render "$template" "$PRESTO_CONF_DIR/${template#"$etc"/}"
   done < <(find "$etc" -type f -print0)
   mkdir -p "$PRESTO_DATA_DIR"
   # Presto reads etc/access-control.properties relative to its working folder; the Presto
@@ -511,8 +515,8 @@ start_presto() {
 }
 
 presto_active() {
-  curl -sf "$PRESTO_URL/v1/info" | grep -q '"starting" *: *false' \
-    && curl -sf "$PRESTO_URL/v1/cluster" | grep -Eq '"activeWorkers" *: *[1-9]'
+  lake_presto_curl "$PRESTO_URL/v1/info" | grep -q '"starting" *: *false' \
+    && lake_presto_curl "$PRESTO_URL/v1/cluster" | grep -Eq '"activeWorkers" *: *[1-9]'
 }
 
 await_presto() {
@@ -863,7 +867,7 @@ cmd_env() {
   local name
   for name in LAKE_STATE_DIR LAKE_LOG_DIR LAKE_BIND_ADDRESS LAKE_HOST LAKE_SECRETS_DIR LAKE_OPERATOR_TOKEN_FILE MQTT_USERNAME MQTT_PASSWORD_FILE KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP EVENTS_TOPIC \
     EVENTS_PARTITIONS HDFS_PORT HDFS_HTTP_PORT HDFS_URI LAKE_ROOT LAKE_WAREHOUSE CHECKPOINT_DIR METASTORE_PORT \
-    METASTORE_URI PRESTO_PORT PRESTO_URL MQTT_PORT MQTT_URI API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
+    METASTORE_URI PRESTO_PORT PRESTO_URL PRESTO_TRUSTSTORE PRESTO_TRUSTSTORE_PASSWORD PRESTO_CA_CERT PRESTO_ANALYTICS_PASSWORD_FILE MQTT_PORT MQTT_URI API_PORT API_URL LAKE_SERVICE_PORT LAKE_SERVICE_URL HADOOP_CONF_DIR \
     LAKE_WATCHDOG LAKE_WATCHDOG_SERVICES LAKE_WATCHDOG_INITIAL_BACKOFF LAKE_WATCHDOG_MAX_BACKOFF LAKE_WATCHDOG_MAX_FAILURES \
     LAKE_WATCHDOG_WINDOW LAKE_START_TIMEOUT LAKE_STOP_TIMEOUT KAFKA_HEAP_OPTS HDFS_HEAP_OPTS METASTORE_HEAP_OPTS PRESTO_HEAP_OPTS \
     API_HEAP_OPTS LAKE_SERVICE_HEAP_OPTS LAKE_WATCHDOG_HEAP_OPTS LAKE_CLUSTER KAFKA_CLUSTER_BROKERS EVENTS_REPLICATION_FACTOR \

@@ -7,16 +7,29 @@
 # scripts/lib/env.sh).
 set -euo pipefail
 source /opt/lake/scripts/lib/render.sh
+source /opt/lake/scripts/lib/secrets.sh
+lake_log() { printf '[%s] %s\n' "$(date -u +%T)" "$*" >&2; }
+lake_die() { lake_log "ERROR: $*"; exit 1; }
 # inside its container Presto listens on every interface of the container's own network; the
 # host publishes its port on loopback only (docker-compose.yml). A node announces its container
 # address, as Airlift would find it itself.
 export LAKE_BIND_ADDRESS="${LAKE_BIND_ADDRESS:-0.0.0.0}"
 export PRESTO_INTERNAL_ADDRESS="${PRESTO_INTERNAL_ADDRESS:-$(hostname -i | cut -d' ' -f1)}"
 export LAKE_HOST="${LAKE_HOST:-$PRESTO_INTERNAL_ADDRESS}"
+# TLS: the stack's CA (compose secrets, from scripts/lib/secrets.sh) signs this node's own key,
+# made here for the names and the address it is reached at: its container address (the other
+# nodes), its service name, localhost and 127.0.0.1 (the health check, the published port)
+export LAKE_SECRETS_DIR=/run/secrets
+export PRESTO_TRUSTSTORE="${PRESTO_TRUSTSTORE:-/run/secrets/presto-truststore.p12}"
+export PRESTO_TRUSTSTORE_PASSWORD="${PRESTO_TRUSTSTORE_PASSWORD:-lake-truststore}"
+export PRESTO_KEYSTORE="${PRESTO_KEYSTORE:-/var/lib/presto/tls/presto-node.p12}"
+lake_presto_node_keystore "$PRESTO_KEYSTORE" "$PRESTO_INTERNAL_ADDRESS" "$(hostname)" ${PRESTO_SERVICE_NAME:-presto} localhost 127.0.0.1
 templates=/etc/lake/presto/etc
 rm -rf "$PRESTO_CONF_DIR"
+# the rendered configuration holds the key store's password and the nodes' shared secret
+( umask 077; mkdir -p "$PRESTO_CONF_DIR" )
 while IFS= read -r -d '' template; do
-  lake_render "$template" "$PRESTO_CONF_DIR/${template#"$templates"/}"
+  lake_presto_render "$template" "$PRESTO_CONF_DIR/${template#"$templates"/}"
 done < <(find "$templates" -type f -print0)
 # docker-compose.cluster.yml: PRESTO_ROLE=coordinator plans queries and runs none of their splits;
 # PRESTO_ROLE=worker runs them for the coordinator at PRESTO_COORDINATOR_URL, as one of the

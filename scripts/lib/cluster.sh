@@ -214,12 +214,13 @@ start_presto_workers() {
     conf="$CONF_DIR/$name"
     data="$DATA_DIR/$name"
     rm -rf "${conf:?}"
+    ( umask 077; mkdir -p "$conf" )
     while IFS= read -r -d '' template; do
       PRESTO_PORT="$(cluster_port_of "$name")" PRESTO_CONF_DIR="$conf" PRESTO_DATA_DIR="$data" PRESTO_HEAP_OPTS="$PRESTO_WORKER_HEAP_OPTS" \
-        render "$template" "$conf/${template#"$etc"/}"
+        lake_presto_render "$template" "$conf/${template#"$etc"/}"
     done < <(find "$etc" -type f -print0)
     properties_unset "$conf/config.properties" discovery-server.enabled node-scheduler.include-coordinator
-    properties_set "$conf/config.properties" coordinator=false "discovery.uri=http://$PRESTO_DISCOVERY_HOST:$PRESTO_PORT"
+    properties_set "$conf/config.properties" coordinator=false "discovery.uri=https://$PRESTO_DISCOVERY_HOST:$PRESTO_PORT"
     properties_set "$conf/node.properties" "node.id=lake-$name"
     mkdir -p "$data"
     ln -sfn "$conf" "$data/etc"
@@ -239,8 +240,8 @@ start_presto_workers() {
 # The coordinator serves and counts PRESTO_WORKERS active workers (it schedules nothing itself).
 presto_cluster_active() {
   local workers
-  curl -sf "$PRESTO_URL/v1/info" | grep -q '"starting" *: *false' || return 1
-  workers=$(curl -sf "$PRESTO_URL/v1/cluster" | sed -n 's/.*"activeWorkers" *: *\([0-9]*\).*/\1/p')
+  lake_presto_curl "$PRESTO_URL/v1/info" | grep -q '"starting" *: *false' || return 1
+  workers=$(lake_presto_curl "$PRESTO_URL/v1/cluster" | sed -n 's/.*"activeWorkers" *: *\([0-9]*\).*/\1/p')
   [[ -n "$workers" ]] && (( workers >= PRESTO_WORKERS ))
 }
 

@@ -13,6 +13,7 @@ import dev.bankinglake.lake.EventValidation;
 import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.lake.TableRows;
 import dev.bankinglake.lake.bench.SampleEvents;
+import dev.bankinglake.presto.report.Report;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -227,9 +226,7 @@ public final class CompactionBenchmark {
     }
 
     private static Connection presto() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", "bench-compaction");
-        return DriverManager.getConnection(env("PRESTO_JDBC_URL"), properties);
+        return Report.connect(env("PRESTO_JDBC_URL"));
     }
 
     private static int measure(PrintStream out, String label, java.nio.file.Path expectedFile, java.nio.file.Path results) throws Exception {

@@ -59,7 +59,7 @@ public final class FreshnessBenchmark {
         List<Double> queryFloor = new ArrayList<>();
         long filesAtStart;
         long filesAtEnd;
-        try (Connection presto = Report.connect(url, "freshness");
+        try (Connection presto = Report.connect(url);
                 PreparedStatement visible = presto.prepareStatement("SELECT count(*) FROM account_status WHERE event_id = ?");
                 PreparedStatement files = presto.prepareStatement("SELECT count(DISTINCT \"$path\") FROM account_status")) {
             filesAtStart = count(files);

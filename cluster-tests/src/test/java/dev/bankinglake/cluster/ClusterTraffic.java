@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -166,12 +164,24 @@ final class ClusterTraffic {
     }
 
     Connection presto() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", "cluster-it");
-        return DriverManager.getConnection(stack.prestoJdbcUrl(), properties);
+        return stack.presto("lake-viewer");
     }
 
     /** GET on a JSON endpoint of the stack. */
+    /** A GET of the coordinator's REST API as lake-viewer, answered 200: its JSON. */
+    JsonNode prestoJson(String path) {
+        try {
+            HttpResponse<String> response = stack.prestoRest(path);
+            assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted: GET " + path, e);
+        }
+    }
+
     JsonNode getJson(String url) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),

@@ -31,11 +31,10 @@ class PrestoWorkerLossClusterIT {
         traffic.awaitExactlyInLake(prefix, accounts, List.of(), Duration.ofMinutes(3));
         String query = "select count(*) from account_status where user_id like '" + prefix + "%'";
         assertThat(traffic.count(query)).isEqualTo(5);
-        String cluster = traffic.stack().environment().get("PRESTO_URL") + "/v1/cluster";
 
         traffic.killHard("presto-worker-1");
         await("the coordinator counts no active worker").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> traffic.getJson(cluster).path("activeWorkers").asInt() == 0);
+                .until(() -> traffic.prestoJson("/v1/cluster").path("activeWorkers").asInt() == 0);
         long start = System.nanoTime();
         // the coordinator holds a query that finds no worker for PRESTO_WORKERS_MAX_WAIT (10 s), then fails it
         assertThatThrownBy(() -> traffic.count(query)).isInstanceOf(SQLException.class)
@@ -44,7 +43,7 @@ class PrestoWorkerLossClusterIT {
                 .isLessThan(Duration.ofSeconds(40));
 
         traffic.stack().script("start", "presto");
-        assertThat(traffic.getJson(cluster).path("activeWorkers").asInt()).isEqualTo(1);
+        assertThat(traffic.prestoJson("/v1/cluster").path("activeWorkers").asInt()).isEqualTo(1);
         assertThat(traffic.count(query)).as("the same query once the worker is back").isEqualTo(5);
     }
 }

@@ -8,12 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,10 +31,12 @@ final class ComposeStack implements BeforeAllCallback, AfterAllCallback, TestWat
     private final ComposeProject project;
     private boolean engine;
 
+    private final Path secretsSource;
     private final Path secrets;
 
     ComposeStack(String name, List<String> files) {
-        this.secrets = Repository.root().resolve("compose-tests/target/secrets-" + requireNonNull(name, "name is null"));
+        this.secretsSource = Repository.root().resolve("compose-tests/target/secrets-" + requireNonNull(name, "name is null"));
+        this.secrets = secretsSource.resolve("compose");
         this.project = new ComposeProject(name, files, Map.of(
                 "API_PORT", String.valueOf(apiPort), "PRESTO_PORT", String.valueOf(prestoPort),
                 "LAKE_SERVICE_PORT", String.valueOf(lakeServicePort), "LAKE_COMPOSE_SECRETS_DIR", secrets.toString()));
@@ -50,6 +52,22 @@ final class ComposeStack implements BeforeAllCallback, AfterAllCallback, TestWat
         return secret("mqtt-" + user + ".password");
     }
 
+    /** The first line of one of this stack's compose secrets, by file name. */
+    String secretFile(String name) {
+        return secret(name);
+    }
+
+    /** JDBC properties for this stack's Presto as lake-viewer: its password, TLS trusting the stack's CA. */
+    Properties prestoProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", "lake-viewer");
+        properties.setProperty("password", secret("presto-lake-viewer.password"));
+        properties.setProperty("SSL", "true");
+        properties.setProperty("SSLTrustStorePath", secrets.resolve("presto-truststore.p12").toString());
+        properties.setProperty("SSLTrustStorePassword", "lake-truststore");
+        return properties;
+    }
+
     private String secret(String name) {
         try {
             return Files.readString(secrets.resolve(name)).strip();
@@ -60,25 +78,44 @@ final class ComposeStack implements BeforeAllCallback, AfterAllCallback, TestWat
     }
 
     /**
-     * The files of docker-compose.yml's secrets, new random ones for each stack, as
-     * scripts/lib/secrets.sh makes them: a folder of the owner only, files the containers'
-     * users can read.
+     * The files of docker-compose.yml's secrets, new ones for each stack, made by
+     * scripts/lib/secrets.sh itself (lake_compose_secrets: random tokens and passwords, Presto's CA,
+     * trust store and password hashes) into a folder of the owner only.
      */
     private void writeSecrets() {
-        SecureRandom random = new SecureRandom();
         try {
-            Files.createDirectories(secrets);
-            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
-            for (String name : List.of("operator-token", "mqtt-lake-service.password", "mqtt-lake-operator.password", "mqtt-lake-viewer.password")) {
-                byte[] bytes = new byte[32];
-                random.nextBytes(bytes);
-                Path file = secrets.resolve(name);
-                Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n");
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            deleteRecursively(secretsSource);
+            Files.createDirectories(secretsSource);
+            Files.setPosixFilePermissions(secretsSource, PosixFilePermissions.fromString("rwx------"));
+            ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                    "set -euo pipefail; source scripts/lib/env.sh; source scripts/lib/secrets.sh; lake_compose_secrets")
+                    .directory(Repository.root().toFile()).redirectErrorStream(true);
+            builder.environment().remove("LAKE_COMPOSE_SECRETS_DIR");
+            builder.environment().put("LAKE_STATE_DIR", secretsSource.resolve("state").toString());
+            builder.environment().put("LAKE_SECRETS_DIR", secretsSource.toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("scripts/lib/secrets.sh could not make the compose secrets in " + secretsSource + ": " + output);
             }
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the compose secrets into " + secrets, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the compose secrets", e);
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

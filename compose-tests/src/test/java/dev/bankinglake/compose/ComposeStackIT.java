@@ -44,7 +44,7 @@ class ComposeStackIT {
 
     private final ComposeProject project = STACK.project();
     private final ToolsContainer tools = new ToolsContainer(project);
-    private final LakeCounts lake = new LakeCounts(STACK.prestoPort());
+    private final LakeCounts lake = new LakeCounts(STACK.prestoPort(), STACK.prestoProperties());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
 
@@ -66,7 +66,8 @@ class ComposeStackIT {
     }
 
     /**
-     * The compose secrets (operator token, MQTT passwords), in use by the running stack, appear in
+     * The compose secrets (operator token, MQTT and Presto passwords, Presto's key store password and
+     * internal shared secret), in use by the running stack, appear in
      * no image (its configuration and layer history), no container's configuration (`docker
      * inspect`: environment, command, labels), no container's log and no command line on this
      * machine (what `ps` shows, the containers' processes included).
@@ -79,6 +80,11 @@ class ComposeStackIT {
         for (String user : List.of("lake-service", "lake-operator", "lake-viewer")) {
             secrets.put("MQTT password of " + user, STACK.mqttPassword(user));
         }
+        for (String user : List.of("lake-operator", "lake-analytics", "lake-viewer")) {
+            secrets.put("Presto password of " + user, STACK.secretFile("presto-" + user + ".password"));
+        }
+        secrets.put("Presto key store password", STACK.secretFile("presto-keystore.password"));
+        secrets.put("Presto internal shared secret", STACK.secretFile("presto-internal.secret"));
         List<String> containers = project.compose(Duration.ofMinutes(1), "ps", "-q").orFail().lines().map(String::strip)
                 .filter(line -> !line.isEmpty()).toList();
         assertThat(containers).as("containers of the stack").hasSize(SERVICES.size());

@@ -30,10 +30,12 @@ final class LakeCounts {
     }
 
     private final String jdbcUrl;
+    private final Properties login;
     private final Map<LakeTable, Long> expected = new EnumMap<>(LakeTable.class);
 
-    LakeCounts(int prestoPort) {
+    LakeCounts(int prestoPort, Properties login) {
         this.jdbcUrl = "jdbc:presto://127.0.0.1:" + prestoPort + "/hive/default";
+        this.login = requireNonNull(login, "login is null");
         TABLES.forEach(table -> expected.put(table, 0L));
     }
 
@@ -51,9 +53,7 @@ final class LakeCounts {
     }
 
     Count count(LakeTable table) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", "compose-it");
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, properties);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, login);
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select count(*), count(distinct " + identity(table) + ") from " + table.tableName())) {
             rows.next();

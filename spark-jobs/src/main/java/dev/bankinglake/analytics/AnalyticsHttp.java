@@ -76,11 +76,11 @@ public final class AnalyticsHttp implements ServiceHttp.Routes, AutoCloseable {
     }
 
     /** The routes over the service's windows, with Presto at {@code PRESTO_URL} on the read-only catalog of the lake's database. */
-    public static AnalyticsHttp create(LakeServiceConfig lake, WindowsService windows, Supplier<Map<String, Object>> pipeline, BatchHistory history,
-            Clock clock) {
+    public static AnalyticsHttp create(LakeServiceConfig lake, PrestoLogin login, WindowsService windows, Supplier<Map<String, Object>> pipeline,
+            BatchHistory history, Clock clock) {
         WindowsConfig config = windows.config();
         PrestoAnalytics presto = new PrestoAnalytics(lake.prestoUrl(), config.readOnlyCatalog(), lake.hiveDatabase(), config.sqlMaxRows(),
-                config.sqlTimeout());
+                config.sqlTimeout(), login);
         return new AnalyticsHttp(windows.live(), presto, new WindowStream(windows.live(), pipeline), history, clock);
     }
 

@@ -43,6 +43,7 @@ public final class PrestoAnalytics {
     private final String database;
     private final int maxRows;
     private final Duration timeout;
+    private final PrestoLogin login;
 
     /** Presto answered with an error (a refused write, a syntax error, a timeout): the client's problem. */
     public static final class QueryRefusedException extends Exception {
@@ -81,12 +82,17 @@ public final class PrestoAnalytics {
     }
 
     public PrestoAnalytics(String prestoUrl, String catalog, String database, int maxRows, Duration timeout) {
+        this(prestoUrl, catalog, database, maxRows, timeout, PrestoLogin.none());
+    }
+
+    public PrestoAnalytics(String prestoUrl, String catalog, String database, int maxRows, Duration timeout, PrestoLogin login) {
         URI uri = URI.create(requireNonNull(prestoUrl, "prestoUrl is null"));
         this.jdbcUrl = "jdbc:presto://" + uri.getHost() + ":" + uri.getPort() + "/" + requireNonNull(catalog, "catalog is null") + "/"
                 + requireNonNull(database, "database is null");
         this.database = database;
         this.maxRows = maxRows;
         this.timeout = requireNonNull(timeout, "timeout is null");
+        this.login = requireNonNull(login, "login is null");
     }
 
     public String jdbcUrl() {
@@ -172,6 +178,7 @@ public final class PrestoAnalytics {
     private <T> T run(String sql, int cap, ResultReader<T> reader) throws QueryRefusedException, PrestoUnavailableException {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
+        login.applyTo(properties);
         properties.setProperty("timeZoneId", "UTC");
         properties.setProperty("sessionProperties", "query_max_run_time:" + timeout.toSeconds() + "s");
         try (Connection connection = DriverManager.getConnection(jdbcUrl, properties); Statement statement = connection.createStatement()) {

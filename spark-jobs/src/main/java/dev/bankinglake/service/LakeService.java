@@ -3,6 +3,7 @@ package dev.bankinglake.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.analytics.AnalyticsHttp;
+import dev.bankinglake.analytics.PrestoLogin;
 import dev.bankinglake.compaction.CompactionConfig;
 import dev.bankinglake.compaction.CompactionScheduler;
 import dev.bankinglake.jobs.JobContext;
@@ -85,6 +86,7 @@ public final class LakeService {
     private final LakeServiceConfig config;
     private final JobsConfig jobsConfig;
     private final WindowsConfig windowsConfig;
+    private final PrestoLogin prestoLogin;
     private final Clock clock;
     private final ServiceStatus status;
     private final IngestMetrics metrics = new IngestMetrics();
@@ -98,8 +100,9 @@ public final class LakeService {
         return thread;
     });
 
-    public LakeService(LakeServiceConfig config, JobsConfig jobsConfig, WindowsConfig windowsConfig, Clock clock) {
+    public LakeService(LakeServiceConfig config, JobsConfig jobsConfig, WindowsConfig windowsConfig, PrestoLogin prestoLogin, Clock clock) {
         this.config = requireNonNull(config, "config is null");
+        this.prestoLogin = requireNonNull(prestoLogin, "prestoLogin is null");
         this.jobsConfig = requireNonNull(jobsConfig, "jobsConfig is null");
         this.windowsConfig = requireNonNull(windowsConfig, "windowsConfig is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -110,12 +113,14 @@ public final class LakeService {
         LakeServiceConfig config;
         JobsConfig jobsConfig;
         WindowsConfig windowsConfig;
+        PrestoLogin prestoLogin;
         try {
             config = LakeServiceConfig.fromEnvironment(System.getenv());
             jobsConfig = JobsConfig.fromEnvironment(System.getenv());
             windowsConfig = WindowsConfig.fromEnvironment(System.getenv(), config.checkpointDir());
             // read again where used (the scheduler, the compact job); checked here so a bad setting stops the start
             CompactionConfig.fromEnvironment(System.getenv());
+            prestoLogin = PrestoLogin.fromEnvironment(System.getenv());
         }
         catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
@@ -124,7 +129,7 @@ public final class LakeService {
         }
         int code;
         try {
-            code = new LakeService(config, jobsConfig, windowsConfig, Clock.systemUTC()).run();
+            code = new LakeService(config, jobsConfig, windowsConfig, prestoLogin, Clock.systemUTC()).run();
         }
         catch (LakeLock.HeldException e) {
             LOG.error("Refusing to start: {}", e.getMessage());
@@ -156,7 +161,7 @@ public final class LakeService {
         JobRunner jobs = new JobRunner(router, () -> Optional.ofNullable(jobContext.get()), clock);
         WindowsService windows = new WindowsService(config, windowsConfig, metrics.registry(), clock);
         status.addSection(WindowsService.QUERY, windows::pipeline);
-        AnalyticsHttp analytics = AnalyticsHttp.create(config, windows, status::pipeline, history, clock);
+        AnalyticsHttp analytics = AnalyticsHttp.create(config, prestoLogin, windows, status::pipeline, history, clock);
         OperatorToken operatorToken = OperatorToken.fromFile(config.operatorTokenFile());
         Javalin http = new ServiceHttp(status, metrics, List.of(new JobRoutes(jobs, clock), analytics), operatorToken).create();
         http.start(config.bindAddress(), config.servicePort());

@@ -75,7 +75,7 @@ public record LakeServiceConfig(
             Map.entry(LAKE_SERVICE_PORT, "5050"),
             Map.entry(QUERY_RESTART_MAX_BACKOFF, "30 seconds"),
             Map.entry(SUPPORTED_SCHEMA_VERSIONS, "1"),
-            Map.entry(PRESTO_URL, "http://127.0.0.1:8080"),
+            Map.entry(PRESTO_URL, "https://127.0.0.1:8080"),
             Map.entry(LAKE_BIND_ADDRESS, "127.0.0.1"));
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");

@@ -29,7 +29,7 @@ class LakeServiceConfigTest {
                 5050,
                 Duration.ofSeconds(30),
                 Set.of(1),
-                "http://127.0.0.1:8080",
+                "https://127.0.0.1:8080",
                 "127.0.0.1",
                 Optional.empty()));
     }

@@ -6,13 +6,24 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -20,9 +31,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A running local stack for integration tests: the same {@code scripts/stack.sh} that operators
@@ -236,6 +250,65 @@ public final class LocalStack {
     /** JDBC URL on catalog {@code hive}, schema {@code default}. */
     public String prestoJdbcUrl() {
         return "jdbc:presto://127.0.0.1:" + environment().get("PRESTO_PORT") + "/hive/default";
+    }
+
+    /** The Presto password of {@code user} (lake-operator, lake-analytics, lake-viewer), from its secret file. */
+    public String prestoPassword(String user) {
+        requireNonNull(user, "user is null");
+        return secret(Paths.get(environment().get("LAKE_SECRETS_DIR")).resolve("presto-" + user + ".password"));
+    }
+
+    /**
+     * What a JDBC client of this Presto needs to log in as {@code user}: TLS trusting the stack's own
+     * CA, the user name and its password.
+     */
+    public Properties prestoProperties(String user) {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", prestoPassword(user));
+        properties.setProperty("SSL", "true");
+        properties.setProperty("SSLTrustStorePath", environment().get("PRESTO_TRUSTSTORE"));
+        properties.setProperty("SSLTrustStorePassword", environment().get("PRESTO_TRUSTSTORE_PASSWORD"));
+        return properties;
+    }
+
+    /** TLS that trusts this stack's own CA only (the trust store its Presto clients use). */
+    public SSLContext prestoSslContext() {
+        try {
+            KeyStore trustStore = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(Paths.get(environment().get("PRESTO_TRUSTSTORE")))) {
+                trustStore.load(in, environment().get("PRESTO_TRUSTSTORE_PASSWORD").toCharArray());
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read Presto's trust store " + environment().get("PRESTO_TRUSTSTORE"), e);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot load Presto's trust store " + environment().get("PRESTO_TRUSTSTORE") + ": " + e, e);
+        }
+    }
+
+    /** The {@code Authorization} header value of {@code user}'s Presto login (HTTP basic, its password). */
+    public String prestoBasicAuthorization(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + prestoPassword(user)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A GET of Presto's REST API ({@code path}, e.g. {@code /v1/cluster}) as lake-viewer: the status and body. */
+    public HttpResponse<String> prestoRest(String path) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().sslContext(prestoSslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + environment().get("PRESTO_PORT") + path))
+                .header("Authorization", prestoBasicAuthorization("lake-viewer")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JDBC connection to this Presto ({@link #prestoJdbcUrl}) as {@code user}, logged in with its password. */
+    public Connection presto(String user) throws SQLException {
+        return DriverManager.getConnection(prestoJdbcUrl(), prestoProperties(user));
     }
 
     /** Folder holding the {@code core-site.xml} and {@code hdfs-site.xml} a client of this HDFS needs. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -111,7 +110,7 @@ class LocalStackSmokeIT {
             }
         }
 
-        try (Connection presto = DriverManager.getConnection(stack.prestoJdbcUrl(), "lake-operator", null);
+        try (Connection presto = stack.presto("lake-operator");
                 Statement statement = presto.createStatement()) {
             statement.execute("CREATE TABLE hive.default." + table + " (user_id varchar, units bigint) "
                     + "WITH (format = 'PARQUET', external_location = '" + folder + "')");

@@ -1,6 +1,7 @@
 package dev.bankinglake.presto.report;
 
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.presto.PrestoClientLogin;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * and prints each answer under its question.
  *
  * <pre>
- * report [--url jdbc:presto://127.0.0.1:8080/hive/default] [--user report] [--queries presto/queries]
+ * report [--url jdbc:presto://127.0.0.1:8080/hive/default] [--queries presto/queries]
  *        [--format table|csv|json] [--await-rows N [--timeout-seconds S]]
  * </pre>
  * {@code --await-rows} first waits until the lake holds at least N rows (all tables, rejected
@@ -35,7 +35,7 @@ public final class Report {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
             Options options = Options.parse(args);
-            try (Connection connection = connect(options.url(), options.user())) {
+            try (Connection connection = connect(options.url())) {
                 if (options.awaitRows() > 0) {
                     awaitRows(connection, options.awaitRows(), Duration.ofSeconds(options.timeoutSeconds()));
                 }
@@ -50,10 +50,9 @@ public final class Report {
         System.exit(0);
     }
 
-    public static Connection connect(String url, String user) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        return DriverManager.getConnection(url, properties);
+    /** A connection to {@code url} with the login of the environment ({@link PrestoClientLogin}). */
+    public static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, PrestoClientLogin.properties(System.getenv()));
     }
 
     public static List<QueryResult> runAll(Connection connection, List<SavedQuery> queries) throws SQLException {
@@ -101,11 +100,10 @@ public final class Report {
                 + expected + (lastError == null ? "" : " (last error: " + lastError + ")"));
     }
 
-    record Options(String url, String user, Path queries, ReportFormat format, long awaitRows, long timeoutSeconds) {
+    record Options(String url, Path queries, ReportFormat format, long awaitRows, long timeoutSeconds) {
         static Options parse(String[] args) {
             String url = System.getenv().getOrDefault("PRESTO_JDBC_URL",
                     "jdbc:presto://127.0.0.1:" + System.getenv().getOrDefault("PRESTO_PORT", "8080") + "/hive/default");
-            String user = "report";
             Path queries = Paths.get("presto/queries");
             ReportFormat format = ReportFormat.TABLE;
             long awaitRows = 0;
@@ -120,7 +118,6 @@ public final class Report {
                 String value = args[++i];
                 switch (flag) {
                     case "--url" -> url = value;
-                    case "--user" -> user = value;
                     case "--queries" -> queries = Paths.get(value);
                     case "--format" -> {
                         try {
@@ -136,9 +133,9 @@ public final class Report {
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems)
-                        + "\nusage: report [--url JDBC_URL] [--user USER] [--queries DIR] [--format table|csv|json] [--await-rows N] [--timeout-seconds S]");
+                        + "\nusage: report [--url JDBC_URL] [--queries DIR] [--format table|csv|json] [--await-rows N] [--timeout-seconds S]");
             }
-            return new Options(url, user, queries, format, awaitRows, timeoutSeconds);
+            return new Options(url, queries, format, awaitRows, timeoutSeconds);
         }
 
         private static long number(String flag, String value, List<String> problems) {

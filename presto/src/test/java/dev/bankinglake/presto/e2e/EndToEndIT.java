@@ -116,7 +116,7 @@ class EndToEndIT {
         assertThat(total).isEqualTo(eventIds.size()).isEqualTo(24);
         assertThat(refused).isEqualTo(15);
 
-        try (Connection presto = Report.connect(stack.prestoJdbcUrl(), "e2e")) {
+        try (Connection presto = stack.presto("lake-viewer")) {
             await("the lake to hold the " + total + " accepted events")
                     .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> Report.lakeRows(presto) >= total);
@@ -259,7 +259,7 @@ class EndToEndIT {
     // ------------------------------------------------------------------ lake
 
     private static Connection awaitLake(LocalStack stack) throws SQLException {
-        Connection presto = Report.connect(stack.prestoJdbcUrl(), "e2e");
+        Connection presto = stack.presto("lake-viewer");
         await("the lake to hold the accepted events").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> Report.lakeRows(presto) >= eventIds.size());
         return presto;

@@ -139,7 +139,7 @@ class LiveWindowsIT {
                 Map.entry("CHECKPOINT_DIR", root + "/checkpoint"),
                 Map.entry("HIVE_DATABASE", database),
                 Map.entry("LAKE_SERVICE_PORT", String.valueOf(lakePort)),
-                Map.entry("PRESTO_URL", "http://127.0.0.1:" + stack.environment().get("PRESTO_PORT")),
+                Map.entry("PRESTO_URL", "https://127.0.0.1:" + stack.environment().get("PRESTO_PORT")),
                 Map.entry("SPARK_MASTER", "local[2]"),
                 Map.entry("TRIGGER_INTERVAL", "500 ms"),
                 Map.entry("WATERMARK_DELAY", "2 seconds"),
@@ -834,8 +834,7 @@ class LiveWindowsIT {
     }
 
     private static void query(String sql, RowReader reader) throws Exception {
-        Properties properties = new Properties();
-        properties.put("user", "lake-it");
+        Properties properties = stack.prestoProperties("lake-viewer");
         properties.put("timeZoneId", "UTC");
         try (Connection connection = DriverManager.getConnection(stack.prestoJdbcUrl(), properties);
                 Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {

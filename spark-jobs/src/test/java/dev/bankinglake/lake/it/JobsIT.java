@@ -199,7 +199,20 @@ class JobsIT {
         for (String user : List.of("lake-service", "lake-operator", "lake-viewer")) {
             secrets.put("MQTT password of " + user, stack.mqttPassword(user));
         }
+        for (String user : List.of("lake-operator", "lake-analytics", "lake-viewer")) {
+            secrets.put("Presto password of " + user, stack.prestoPassword(user));
+        }
+        java.nio.file.Path secretsDir = java.nio.file.Path.of(stack.environment().get("LAKE_SECRETS_DIR"));
+        // Presto reads these two from its configuration alone (it has no other way): they are in the
+        // rendered conf/presto, which only its owner may open, and nowhere else
+        Map<String, String> prestoServerSecrets = Map.of(
+                "Presto key store password", LocalStack.secret(secretsDir.resolve("presto-keystore.password")),
+                "Presto internal shared secret", LocalStack.secret(secretsDir.resolve("presto-internal.secret")));
+        secrets.putAll(prestoServerSecrets);
         assertThat(secrets.values()).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThanOrEqualTo(16));
+        java.nio.file.Path prestoConf = stack.stateDir().resolve("conf/presto");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(prestoConf)))
+                .as("permissions of %s", prestoConf).isEqualTo("rwx------");
 
         List<String> seen = new ArrayList<>();
         try (var processes = Files.list(java.nio.file.Path.of("/proc"))) {
@@ -228,7 +241,12 @@ class JobsIT {
         assertThat(files).as("log and configuration files").contains(service.log()).hasSizeGreaterThan(5);
         for (java.nio.file.Path file : files) {
             String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-            secrets.forEach((name, secret) -> assertThat(text).as("%s (%s)", file, name).doesNotContain(secret));
+            boolean prestoConfiguration = file.startsWith(prestoConf);
+            secrets.forEach((name, secret) -> {
+                if (!(prestoConfiguration && prestoServerSecrets.containsKey(name))) {
+                    assertThat(text).as("%s (%s)", file, name).doesNotContain(secret);
+                }
+            });
         }
 
         List<Map<String, String>> lineage = lake.query("select * from hive." + lake.database + "." + ServiceTable.LAKE_BATCHES.tableName());

@@ -5,7 +5,6 @@ import dev.bankinglake.stack.LocalStack;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -90,9 +89,7 @@ final class LakeTestSupport {
     }
 
     Connection presto() throws SQLException {
-        Properties properties = new Properties();
-        properties.put("user", "lake-it");
-        return DriverManager.getConnection(stack.prestoJdbcUrl(), properties);
+        return stack.presto("lake-viewer");
     }
 
     String table(LakeTable table) {

@@ -165,7 +165,7 @@ class ClusterComposeFileTest {
     void prestoSplitsIntoACoordinatorAndWorkers() {
         assertThat(cluster.environment("presto")).containsEntry("PRESTO_ROLE", "coordinator");
         assertThat(cluster.environment("presto-worker")).containsEntry("PRESTO_ROLE", "worker")
-                .containsEntry("PRESTO_COORDINATOR_URL", "http://presto:8080");
+                .containsEntry("PRESTO_COORDINATOR_URL", "https://presto:8080");
         assertThat(cluster.image("presto-worker")).isEqualTo(base.image("presto"));
         assertThat(read("docker/presto/entrypoint.sh")).as("docker/presto/entrypoint.sh")
                 .contains("node-scheduler.include-coordinator=false", "coordinator=false", "discovery.uri=$PRESTO_COORDINATOR_URL",

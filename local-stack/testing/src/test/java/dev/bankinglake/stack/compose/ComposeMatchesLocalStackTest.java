@@ -108,9 +108,9 @@ class ComposeMatchesLocalStackTest {
         assertThat(bindSources("metastore")).contains("./hive/conf");
         // the images carry the renderer itself (docker/Dockerfile copies scripts/lib/render.sh)
         assertThat(Files.readString(repo.resolve("docker/Dockerfile")))
-                .contains("COPY scripts/lib/render.sh /opt/lake/scripts/lib/render.sh");
+                .contains("COPY scripts/lib/render.sh /opt/lake/scripts/lib/render.sh", "COPY scripts/lib/render.sh scripts/lib/secrets.sh /opt/lake/scripts/lib/");
         assertThat(Files.readString(repo.resolve("docker/presto/entrypoint.sh")))
-                .contains("source /opt/lake/scripts/lib/render.sh", "lake_render", "/etc/lake/presto/etc");
+                .contains("source /opt/lake/scripts/lib/render.sh", "lake_presto_render", "/etc/lake/presto/etc");
         assertThat(Files.readString(repo.resolve("docker/metastore/entrypoint.sh")))
                 .contains("source /opt/lake/scripts/lib/render.sh", "lake_render /etc/lake/hive/conf/metastore-site.xml");
     }
@@ -136,6 +136,7 @@ class ComposeMatchesLocalStackTest {
         // what the entrypoint finds itself (the container's address) stands in as a sample value
         Map<String, String> prestoEnvironment = new LinkedHashMap<>(withDefaults(compose.environment("presto")));
         entrypointDefaults("presto").forEach(name -> prestoEnvironment.putIfAbsent(name, "172.18.0.9"));
+        renderSecrets("presto").forEach(name -> prestoEnvironment.putIfAbsent(name, "sample-secret"));
         for (Path template : prestoTemplates) {
             rendered.put(template.getFileName().toString(), LocalStackSettings.render(repo, template, prestoEnvironment));
         }
@@ -146,7 +147,10 @@ class ComposeMatchesLocalStackTest {
         for (String resource : catalog.getProperty("hive.config.resources").split(",")) {
             assertThat(bindTargets("presto")).as("Hadoop config file %s of the hive catalog is mounted in presto", resource).contains(resource);
         }
-        assertThat(properties(rendered.get("config.properties")).getProperty("http-server.http.port")).isEqualTo("8080");
+        Properties config = properties(rendered.get("config.properties"));
+        assertThat(config.getProperty("http-server.https.port")).isEqualTo("8080");
+        assertThat(config.getProperty("http-server.http.enabled")).as("plain HTTP is off").isEqualTo("false");
+        assertThat(config.getProperty("http-server.authentication.type")).isEqualTo("CERTIFICATE,PASSWORD");
         assertThat(rendered.get("jvm.config").lines()).as("rendered jvm.config").contains("-Xmx1536m");
 
         Map<String, String> metastore = xmlProperties(LocalStackSettings.render(repo, metastoreSite, withDefaults(compose.environment("metastore"))));
@@ -265,7 +269,8 @@ class ComposeMatchesLocalStackTest {
 
     private void collectUnset(String service, Path template, List<String> unset) throws IOException {
         Map<String, String> environment = compose.environment(service);
-        Set<String> entrypointDefaults = entrypointDefaults(service);
+        Set<String> entrypointDefaults = new java.util.HashSet<>(entrypointDefaults(service));
+        entrypointDefaults.addAll(renderSecrets(service));
         for (String name : LocalStackSettings.placeholders(Files.readString(template))) {
             if (!environment.containsKey(name) && !entrypointDefaults.contains(name)) {
                 unset.add(service + ": ${" + name + "} of " + repo.relativize(template));
@@ -284,6 +289,27 @@ class ComposeMatchesLocalStackTest {
         while (matcher.find()) {
             names.add(matcher.group(1));
         }
+        return names;
+    }
+
+    /**
+     * The secrets lake_presto_render (scripts/lib/secrets.sh) hands the renderer alone, when the
+     * service's entrypoint renders with it.
+     */
+    private Set<String> renderSecrets(String service) throws IOException {
+        Path entrypoint = repo.resolve("docker/" + service + "/entrypoint.sh");
+        if (!Files.exists(entrypoint) || !Files.readString(entrypoint).contains("lake_presto_render \"$template\"")) {
+            return Set.of();
+        }
+        String secrets = Files.readString(repo.resolve("scripts/lib/secrets.sh"));
+        String body = secrets.substring(secrets.indexOf("lake_presto_render() {"));
+        body = body.substring(0, body.indexOf("\n}\n"));
+        Matcher matcher = Pattern.compile("(?m)^\\s*\\(?\\s*(PRESTO_\\w+)=").matcher(body);
+        Set<String> names = new java.util.HashSet<>();
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        assertThat(names).as("what lake_presto_render sets").isNotEmpty();
         return names;
     }
 
