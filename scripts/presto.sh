@@ -78,12 +78,7 @@ presto_answers() {
 
 if lake_is_compose; then
   lake_compose_require
-  # the compose stack's secrets: copies of the local ones unless LAKE_COMPOSE_SECRETS_DIR says otherwise
-  lake_compose_secrets
-  LAKE_SECRETS_DIR="$LAKE_COMPOSE_SECRETS_DIR"
-  PRESTO_TRUSTSTORE="$LAKE_SECRETS_DIR/presto-truststore.p12"
-  PRESTO_CA_CERT="$LAKE_SECRETS_DIR/presto-ca.pem"
-  PRESTO_URL="https://127.0.0.1:$PRESTO_PORT"
+  lake_compose_presto_client
 fi
 command -v curl > /dev/null 2>&1 || lake_die "curl not found: run scripts/setup.sh"
 [[ -r "$(lake_presto_password_file "$user")" ]] \

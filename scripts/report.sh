@@ -16,8 +16,10 @@ HELP
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/java.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/lib/secrets.sh"
-# as lake-viewer, with its password, over TLS trusting the stack's CA
+source "$(dirname "${BASH_SOURCE[0]}")/lib/compose.sh"
+# as lake-viewer, with its password, over TLS trusting the stack's CA (compose: the compose
+# stack's secrets, against its published port)
+lake_is_compose && lake_compose_presto_client
 lake_presto_client_env lake-viewer
 
 lake_java_main presto lake-presto dev.bankinglake.presto.report.Report \

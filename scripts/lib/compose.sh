@@ -48,3 +48,15 @@ lake_compose_exec() {
   if [[ -t 0 && -t 1 ]]; then tty=(); fi
   lake_compose exec "${tty[@]}" "$service" "$@"
 }
+
+# A Presto client on this machine against the compose stack's published port: its secrets
+# (copies of the local ones unless LAKE_COMPOSE_SECRETS_DIR says otherwise) in place of the
+# local stack's, for lake_presto_client_env, lake_presto_curl and the CLI.
+lake_compose_presto_client() {
+  lake_compose_secrets
+  LAKE_SECRETS_DIR="$LAKE_COMPOSE_SECRETS_DIR"
+  PRESTO_TRUSTSTORE="$LAKE_SECRETS_DIR/presto-truststore.p12"
+  PRESTO_CA_CERT="$LAKE_SECRETS_DIR/presto-ca.pem"
+  PRESTO_URL="https://127.0.0.1:$PRESTO_PORT"
+  export LAKE_SECRETS_DIR PRESTO_TRUSTSTORE PRESTO_CA_CERT PRESTO_URL
+}

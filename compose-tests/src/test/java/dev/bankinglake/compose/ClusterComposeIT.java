@@ -43,7 +43,7 @@ class ClusterComposeIT {
 
     private final ComposeProject project = STACK.project();
     private final ToolsContainer tools = new ToolsContainer(project);
-    private final LakeCounts lake = new LakeCounts(STACK.prestoPort(), STACK.prestoProperties());
+    private final LakeCounts lake = new LakeCounts(STACK.prestoPort(), STACK::prestoProperties);
     private final HostApi api = new HostApi(STACK.apiPort());
     private final String prefix = "cluster" + Long.toString(System.currentTimeMillis(), 36) + "_";
     private final List<String> users = IntStream.range(0, 6).mapToObj(index -> prefix + "load" + index).toList();

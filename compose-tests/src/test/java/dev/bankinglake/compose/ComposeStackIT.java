@@ -44,7 +44,7 @@ class ComposeStackIT {
 
     private final ComposeProject project = STACK.project();
     private final ToolsContainer tools = new ToolsContainer(project);
-    private final LakeCounts lake = new LakeCounts(STACK.prestoPort(), STACK.prestoProperties());
+    private final LakeCounts lake = new LakeCounts(STACK.prestoPort(), STACK::prestoProperties);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String prefix = "cit" + Long.toString(System.currentTimeMillis(), 36) + "_";
 

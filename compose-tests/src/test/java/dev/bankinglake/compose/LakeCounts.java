@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * The lake as Presto answers it, through the port the compose file publishes on 127.0.0.1: rows
@@ -30,10 +31,11 @@ final class LakeCounts {
     }
 
     private final String jdbcUrl;
-    private final Properties login;
+    private final Supplier<Properties> login;
     private final Map<LakeTable, Long> expected = new EnumMap<>(LakeTable.class);
 
-    LakeCounts(int prestoPort, Properties login) {
+    /** {@code login}: asked at each query, once the stack's secrets exist. */
+    LakeCounts(int prestoPort, Supplier<Properties> login) {
         this.jdbcUrl = "jdbc:presto://127.0.0.1:" + prestoPort + "/hive/default";
         this.login = requireNonNull(login, "login is null");
         TABLES.forEach(table -> expected.put(table, 0L));
@@ -53,7 +55,7 @@ final class LakeCounts {
     }
 
     Count count(LakeTable table) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, login);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, login.get());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select count(*), count(distinct " + identity(table) + ") from " + table.tableName())) {
             rows.next();

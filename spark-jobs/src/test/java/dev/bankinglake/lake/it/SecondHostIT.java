@@ -92,6 +92,10 @@ class SecondHostIT {
             assertThat(fromPeer("curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", service + "/health").output()).isEqualTo("200");
             assertThat(fromPeer("curl", "-s", "-m", "10", "-X", "POST", service + "/pipeline/ingest/stop").output())
                     .as("a change from the other host without the token").contains("\"status\":401");
+            // Presto there: HTTPS with a certificate for that address, signed by the stack's CA, and no answer without a login
+            String presto = "https://" + HOST_ADDRESS + ":" + environment.get("PRESTO_PORT");
+            assertThat(fromPeer("curl", "-s", "-m", "10", "--cacert", environment.get("LAKE_STATE_DIR") + "/secrets/presto-ca.pem", "-o", "/dev/null",
+                    "-w", "%{http_code}", presto + "/v1/info").output()).as("Presto from the other host without a login").isEqualTo("401");
             System.out.println("second-host: bind " + HOST_ADDRESS + ", ports seen " + probeEveryPort(stack, environment));
         }
         finally {
