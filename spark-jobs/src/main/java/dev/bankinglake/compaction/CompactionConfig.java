@@ -2,13 +2,12 @@ package dev.bankinglake.compaction;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.settings.SettingValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The lake service's settings for compaction, from environment variables; defaults here and
@@ -47,8 +46,7 @@ public record CompactionConfig(boolean scheduled, Duration checkInterval, Durati
             COMPACTION_OPEN_FILES, "0",
             COMPACTION_OPEN_CHECK_INTERVAL, "20 seconds");
 
-    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?|h|hours?)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|bytes?|kb|mb|gb)?");
+    private static final String INTERVAL_EXAMPLES = "'30 seconds', '10 minutes', '1 hour'";
     private static final long MIN_TARGET_FILE_SIZE = 1024 * 1024;
     private static final long MAX_TARGET_FILE_SIZE = 16L * 1024 * 1024 * 1024;
     private static final int MAX_OPEN_FILES = 100_000;
@@ -122,6 +120,14 @@ public record CompactionConfig(boolean scheduled, Duration checkInterval, Durati
         }
     }
 
+    private static Duration interval(List<String> problems, String name, String value) {
+        return SettingValues.duration(problems, name, value, INTERVAL_EXAMPLES).orElse(Duration.ZERO);
+    }
+
+    private static long size(List<String> problems, String name, String value) {
+        return SettingValues.size(problems, name, value).orElse(-1);
+    }
+
     private static int count(List<String> problems, String name, String value) {
         try {
             return Integer.parseInt(value.trim());
@@ -135,49 +141,6 @@ public record CompactionConfig(boolean scheduled, Duration checkInterval, Durati
     private static String value(Map<String, String> environment, String name) {
         String value = environment.get(name);
         return value == null || value.isBlank() ? DEFAULTS.get(name) : value.trim();
-    }
-
-    private static Duration interval(List<String> problems, String name, String value) {
-        Matcher matcher = INTERVAL.matcher(value.toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            problems.add(name + ": '" + value + "' (must be a number and a unit, e.g. '30 seconds', '10 minutes', '1 hour')");
-            return Duration.ZERO;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2);
-        if (unit.startsWith("ms") || unit.startsWith("milli")) {
-            return Duration.ofMillis(amount);
-        }
-        if (unit.startsWith("h")) {
-            return Duration.ofHours(amount);
-        }
-        if (unit.startsWith("m")) {
-            return Duration.ofMinutes(amount);
-        }
-        return Duration.ofSeconds(amount);
-    }
-
-    private static long size(List<String> problems, String name, String value) {
-        Matcher matcher = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            problems.add(name + ": '" + value + "' (must be a number of bytes, or with a unit: '512 KB', '128 MB', '1 GB')");
-            return -1;
-        }
-        try {
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "b" : matcher.group(2);
-            long factor = switch (unit) {
-                case "kb" -> 1024L;
-                case "mb" -> 1024L * 1024;
-                case "gb" -> 1024L * 1024 * 1024;
-                default -> 1L;
-            };
-            return Math.multiplyExact(amount, factor);
-        }
-        catch (ArithmeticException | NumberFormatException e) {
-            problems.add(name + ": '" + value + "' (too large)");
-            return -1;
-        }
     }
 
     private static void failIfAny(List<String> problems) {

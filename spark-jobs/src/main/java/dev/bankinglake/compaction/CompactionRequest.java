@@ -3,11 +3,11 @@ package dev.bankinglake.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.jobs.DayRange;
 import dev.bankinglake.jobs.JobRequestException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate> from, Optional<LocalDate> to, OptionalLong targetFileSize,
         OptionalInt openMinFiles) {
     public static final String TABLE = "table";
-    public static final String FROM_DT = "from_dt";
-    public static final String TO_DT = "to_dt";
+    public static final String FROM_DT = DayRange.FROM_DT;
+    public static final String TO_DT = DayRange.TO_DT;
     public static final String TARGET_FILE_SIZE = "target_file_size";
     public static final String OPEN_MIN_FILES = "open_min_files";
     private static final int MAX_OPEN_MIN_FILES = 100_000;
@@ -50,11 +50,9 @@ public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate
                         + TableDefinition.all().stream().map(TableDefinition::tableName).collect(Collectors.joining(", ")) + ")");
             }
         }
-        Optional<LocalDate> from = day(parameters, FROM_DT);
-        Optional<LocalDate> to = day(parameters, TO_DT);
-        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
-            throw new JobRequestException(400, "Invalid dt range: from_dt " + from.get() + " is after to_dt " + to.get());
-        }
+        DayRange range = DayRange.of(parameters);
+        Optional<LocalDate> from = range.from();
+        Optional<LocalDate> to = range.to();
         LocalDate today = ClosedPartitions.today(now);
         for (Optional<LocalDate> day : List.of(from, to)) {
             if (day.isPresent() && !day.get().isBefore(today)) {
@@ -98,7 +96,7 @@ public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate
 
     /** Whether the run looks at the day at all (to finish earlier runs there, if nothing else). */
     public boolean covers(LocalDate day) {
-        return from.map(start -> !day.isBefore(start)).orElse(true) && to.map(end -> !day.isAfter(end)).orElse(true);
+        return new DayRange(from, to).covers(day);
     }
 
     /** Whether the run compacts the day: in the range and before today, or without a range, closed by the schedule's rule. */
@@ -115,18 +113,5 @@ public record CompactionRequest(List<TableDefinition> tables, Optional<LocalDate
      */
     public boolean mergesOpen(LocalDate day, Instant now, Duration closeGrace) {
         return openMinFiles.isPresent() && covers(day) && !ClosedPartitions.isClosed(day, now, closeGrace) && !compacts(day, now, closeGrace);
-    }
-
-    private static Optional<LocalDate> day(Map<String, String> parameters, String name) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(LocalDate.parse(value.trim()));
-        }
-        catch (DateTimeParseException e) {
-            throw new JobRequestException(400, "Invalid parameter " + name + ": '" + value + "' (must be a date, yyyy-MM-dd)");
-        }
     }
 }

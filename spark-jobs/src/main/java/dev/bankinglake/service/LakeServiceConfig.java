@@ -2,18 +2,17 @@ package dev.bankinglake.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.settings.SettingValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -81,8 +80,6 @@ public record LakeServiceConfig(
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
     private static final Pattern DATABASE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-    private static final Pattern INTERVAL = Pattern.compile(
-            "(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?)");
 
     public LakeServiceConfig {
         requireNonNull(kafkaBootstrap, "kafkaBootstrap is null");
@@ -228,20 +225,7 @@ public record LakeServiceConfig(
     }
 
     private static Duration parseInterval(List<String> problems, String name, String value) {
-        Matcher matcher = INTERVAL.matcher(value.toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            problems.add(name + ": '" + value + "' (must be a number and a unit, e.g. '500 ms', '1 second', '2 minutes')");
-            return null;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2);
-        if (unit.startsWith("ms") || unit.startsWith("milli")) {
-            return Duration.ofMillis(amount);
-        }
-        if (unit.startsWith("m")) {
-            return Duration.ofMinutes(amount);
-        }
-        return Duration.ofSeconds(amount);
+        return SettingValues.duration(problems, name, value, "'500 ms', '1 second', '2 minutes'").orElse(null);
     }
 
     private static Set<Integer> parseVersions(List<String> problems, String value) {

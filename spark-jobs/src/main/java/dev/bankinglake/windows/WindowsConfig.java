@@ -2,12 +2,12 @@ package dev.bankinglake.windows;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bankinglake.settings.SettingValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,7 +65,6 @@ public record WindowsConfig(
 
     private static final Duration DAY = Duration.ofDays(1);
     private static final int MAX_ROWS_LIMIT = 100_000;
-    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|milliseconds?|s|seconds?|m|min|minutes?|h|hours?)");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern CATALOG = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -163,24 +162,7 @@ public record WindowsConfig(
     }
 
     private static Duration interval(List<String> problems, Map<String, String> environment, String name) {
-        String text = value(environment, name);
-        Matcher matcher = INTERVAL.matcher(text.toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            problems.add(name + ": '" + text + "' (must be a number and a unit, e.g. '500 ms', '10 seconds', '1 minute')");
-            return Duration.ZERO;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2);
-        if (unit.startsWith("ms") || unit.startsWith("milli")) {
-            return Duration.ofMillis(amount);
-        }
-        if (unit.startsWith("h")) {
-            return Duration.ofHours(amount);
-        }
-        if (unit.startsWith("m")) {
-            return Duration.ofMinutes(amount);
-        }
-        return Duration.ofSeconds(amount);
+        return SettingValues.duration(problems, name, value(environment, name), "'500 ms', '10 seconds', '1 minute'").orElse(Duration.ZERO);
     }
 
     private static String value(Map<String, String> environment, String name) {

@@ -29,6 +29,14 @@ class LayeringTest {
     }
 
     @Test
+    void theSettingsGrammarDependsOnNothingOfTheProject() {
+        noClasses().that().resideInAPackage(ROOT + ".settings..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".settings..", "java..")
+                .because("every config class, at any layer, parses its durations and sizes with it")
+                .check(classes);
+    }
+
+    @Test
     void theTableLayerDependsOnTheContractOnly() {
         noClasses().that().resideInAPackage(ROOT + ".table..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".lake..", ROOT + ".metastore..", ROOT + ".lineage..")

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.bankinglake.contract.EventField;
 import dev.bankinglake.contract.LakeTable;
+import dev.bankinglake.jobs.DayRange;
 import dev.bankinglake.jobs.JobContext;
 import dev.bankinglake.jobs.JobRequestException;
 import dev.bankinglake.jobs.LakeJob;
@@ -14,7 +15,6 @@ import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.EventValidation;
 import dev.bankinglake.lake.TableRows;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,18 +42,14 @@ public final class ReplayRejectedJob implements LakeJob {
 
     @Override
     public void check(Map<String, String> parameters) {
-        Optional<LocalDate> from = day(parameters, "from_dt");
-        Optional<LocalDate> to = day(parameters, "to_dt");
-        if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
-            throw new JobRequestException(400, "Invalid dt range: from_dt " + from.get() + " is after to_dt " + to.get());
-        }
+        DayRange.of(parameters);
     }
 
     @Override
     public Map<String, Object> run(JobContext context, Map<String, String> parameters) throws Exception {
-        check(parameters);
-        Optional<LocalDate> from = day(parameters, "from_dt");
-        Optional<LocalDate> to = day(parameters, "to_dt");
+        DayRange range = DayRange.of(parameters);
+        Optional<LocalDate> from = range.from();
+        Optional<LocalDate> to = range.to();
         Dataset<Row> rejected = AuditJob.read(context, LakeTable.REJECTED_EVENTS);
         String dt = LakeTable.PARTITION_COLUMN.name();
         if (from.isPresent()) {
@@ -136,19 +132,6 @@ public final class ReplayRejectedJob implements LakeJob {
         }
         finally {
             toWrite.unpersist(false);
-        }
-    }
-
-    private static Optional<LocalDate> day(Map<String, String> parameters, String name) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(LocalDate.parse(value.trim()));
-        }
-        catch (DateTimeParseException e) {
-            throw new JobRequestException(400, "Invalid parameter " + name + ": '" + value + "' (must be a date, yyyy-MM-dd)");
         }
     }
 }
