@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bankinglake.contract.EventType;
 import dev.bankinglake.contract.LakeTable;
 import dev.bankinglake.lake.BatchFileCommitter;
+import dev.bankinglake.lake.DriverKafkaReader;
 import dev.bankinglake.lake.EventValidation;
 import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.lake.TableRows;
@@ -77,14 +78,7 @@ import org.apache.spark.sql.types.StructType;
 public final class CompactionBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String QUERY_ID = "00000000-0000-4000-8000-00000000bench";
-    private static final StructType KAFKA = new StructType()
-            .add("key", DataTypes.BinaryType)
-            .add("value", DataTypes.BinaryType)
-            .add("topic", DataTypes.StringType)
-            .add("partition", DataTypes.IntegerType)
-            .add("offset", DataTypes.LongType)
-            .add("timestamp", DataTypes.TimestampType)
-            .add("timestampType", DataTypes.IntegerType);
+    private static final StructType KAFKA = DriverKafkaReader.SCHEMA;
 
     private CompactionBenchmark() {
     }

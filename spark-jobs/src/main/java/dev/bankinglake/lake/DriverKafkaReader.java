@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class DriverKafkaReader implements LakeBatchWriter.MessageReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverKafkaReader.class);
 
-    /** The Kafka source's schema without headers ({@code includeHeaders} false). */
-    static final StructType SCHEMA = new StructType()
+    /**
+     * The Kafka source's schema without headers ({@code includeHeaders} false): the one
+     * declaration of it, for the tests and benchmarks that build Kafka rows too.
+     */
+    public static final StructType SCHEMA = new StructType()
             .add("key", DataTypes.BinaryType)
             .add("value", DataTypes.BinaryType)
             .add("topic", DataTypes.StringType)

@@ -13,6 +13,7 @@ import dev.bankinglake.contract.ServiceTable;
 import dev.bankinglake.contract.TableDefinition;
 import dev.bankinglake.lake.BatchFileCommitter;
 import dev.bankinglake.lake.CurrentLocations;
+import dev.bankinglake.lake.DriverKafkaReader;
 import dev.bankinglake.lake.LakeBatchWriter;
 import dev.bankinglake.lake.LakeSession;
 import dev.bankinglake.lake.bench.SampleEvents;
@@ -41,7 +42,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,14 +63,7 @@ class CompactorTest {
     private static final Instant KAFKA_TIME = Instant.parse(DAY + "T12:00:00Z");
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
     private static final Duration GRACE = Duration.ofMinutes(30);
-    private static final StructType KAFKA = new StructType()
-            .add("key", DataTypes.BinaryType)
-            .add("value", DataTypes.BinaryType)
-            .add("topic", DataTypes.StringType)
-            .add("partition", DataTypes.IntegerType)
-            .add("offset", DataTypes.LongType)
-            .add("timestamp", DataTypes.TimestampType)
-            .add("timestampType", DataTypes.IntegerType);
+    private static final StructType KAFKA = DriverKafkaReader.SCHEMA;
 
     private static SparkSession spark;
 
