@@ -3,11 +3,10 @@ package dev.bankinglake.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.bankinglake.contract.TableDefinition;
+import dev.bankinglake.metastore.MetastoreClients;
 import dev.bankinglake.table.PartitionLocations;
 import java.util.List;
 import java.util.Optional;
-import org.apache.hadoop.hive.conf.HiveConf;
-import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.api.EnvironmentContext;
 import org.apache.hadoop.hive.metastore.api.NoSuchObjectException;
@@ -78,13 +77,7 @@ public final class MetastorePartitions implements PartitionLocations, AutoClosea
 
     private IMetaStoreClient client() throws Exception {
         if (client == null) {
-            HiveConf conf = new HiveConf();
-            conf.set("hive.metastore.uris", metastoreUri);
-            conf.set("hive.metastore.connect.retries", "3");
-            conf.set("hive.metastore.failure.retries", "1");
-            conf.set("hive.metastore.client.connect.retry.delay", "1s");
-            conf.set("hive.metastore.client.socket.timeout", "20s");
-            client = new HiveMetaStoreClient(conf);
+            client = MetastoreClients.open(metastoreUri);
         }
         return client;
     }

@@ -24,8 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hive.conf.HiveConf;
-import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.api.AlreadyExistsException;
 import org.apache.hadoop.hive.metastore.api.Database;
@@ -232,14 +230,7 @@ public final class MetastoreRegistrar implements PartitionRegistration, AutoClos
 
     private IMetaStoreClient client() throws Exception {
         if (client == null) {
-            HiveConf conf = new HiveConf();
-            conf.set("hive.metastore.uris", metastoreUri);
-            // fail fast: the next batch retries anyway
-            conf.set("hive.metastore.connect.retries", "1");
-            conf.set("hive.metastore.failure.retries", "1");
-            conf.set("hive.metastore.client.connect.retry.delay", "1s");
-            conf.set("hive.metastore.client.socket.timeout", "20s");
-            client = new HiveMetaStoreClient(conf);
+            client = MetastoreClients.open(metastoreUri);
         }
         return client;
     }
