@@ -54,7 +54,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +72,6 @@ public final class LakeService {
 
     /** Runs after a SIGTERM before Spark's own hooks (priority 50) stop the SparkContext. */
     private static final int SHUTDOWN_PRIORITY = 60;
-    private static final long STOP_WAIT_SECONDS = 60;
     private static final Duration LOCK_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Duration INITIAL_RESTART_BACKOFF = Duration.ofSeconds(1);
     /** How long the driver's read of a small batch may take before the batch is read by a Spark job. */
@@ -197,7 +196,7 @@ public final class LakeService {
                 return Optional.of(new KafkaRange(range.topic(), range.start(), range.end()));
             }, smallBatchReader);
             SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
-                    query -> stopGracefully(query, writer), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
+                    SupervisedQuery.afterTheRunningBatch(writer.batchLock()), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
             MetastoreRegistrar registration = registrar;
             status.sessionStarted(() -> !session.sparkContext().isStopped(), () -> registration.pending().size(), lineage);
             // the dashboard's last hour from before this start, read beside the queries' start
@@ -233,7 +232,7 @@ public final class LakeService {
                 windows.live().subscribe(updates -> updates.forEach(update -> bridge.publish(bridge.windowsTopic(), update.toJson(), 0)));
             }
 
-            ShutdownHookManager.get().addShutdownHook(() -> shutdown(queries), SHUTDOWN_PRIORITY, STOP_WAIT_SECONDS + 20, TimeUnit.SECONDS);
+            ShutdownHookManager.get().addShutdownHook(() -> shutdown(queries), SHUTDOWN_PRIORITY, SupervisedQuery.STOP_WAIT.toSeconds() + 20, TimeUnit.SECONDS);
             scheduler.scheduleWithFixedDelay(() -> checkLock(lock, queries), LOCK_CHECK_INTERVAL.toMillis(), LOCK_CHECK_INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
             // healthy only once every query has had its start: a query not started yet counts as not
@@ -292,7 +291,7 @@ public final class LakeService {
                 .config("spark.sql.shuffle.partitions", "2")
                 // on-demand jobs run in their own pool: ingestion keeps its share while they run
                 .config("spark.scheduler.mode", "FAIR")
-                .config("spark.sql.streaming.stopTimeout", String.valueOf(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS)))
+                .config("spark.sql.streaming.stopTimeout", String.valueOf(SupervisedQuery.STOP_WAIT.toMillis()))
                 // Closing an HDFS file waits until the DataNode has reported its last block, asking
                 // the NameNode again after this delay, doubled at each retry. The 400 ms default
                 // cost ~400 ms per small file on a single-DataNode HDFS; four small files (offset
@@ -329,22 +328,6 @@ public final class LakeService {
                 .trigger(Trigger.ProcessingTime(config.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
                 .foreachBatch(writer)
                 .start();
-    }
-
-    /** Lets the running batch finish, then stops the query. */
-    private static void stopGracefully(StreamingQuery query, LakeBatchWriter writer) throws Exception {
-        boolean locked = writer.batchLock().tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        try {
-            if (!locked) {
-                LOG.warn("The running batch did not finish within {} s; stopping anyway (it is replayed at the next start)", STOP_WAIT_SECONDS);
-            }
-            query.stop();
-        }
-        finally {
-            if (locked) {
-                writer.batchLock().unlock();
-            }
-        }
     }
 
     private void shutdown(List<SupervisedQuery> queries) {
@@ -405,7 +388,7 @@ public final class LakeService {
     }
 
     /** Spark's query events, routed to the supervision, the batch log and the metrics. */
-    private final class Listener extends StreamingQueryListener {
+    private final class Listener extends SupervisedQueryListener {
         private final SupervisedQuery ingest;
         private final LakeBatchWriter writer;
         /** The time of a batch in Spark's offset log (batch_time in /batches), or null if it is not there. */
@@ -415,37 +398,30 @@ public final class LakeService {
         private Instant previousBatchTime;
 
         Listener(SupervisedQuery ingest, LakeBatchWriter writer, LongFunction<Instant> batchTimes) {
+            super(ingest);
             this.ingest = ingest;
             this.writer = writer;
             this.batchTimes = batchTimes;
         }
 
         @Override
-        public void onQueryStarted(QueryStartedEvent event) {
-            LOG.info("Streaming query started: {} (id {}, run {})", event.name(), event.id(), event.runId());
-        }
-
-        @Override
-        public void onQueryProgress(QueryProgressEvent event) {
-            if (!INGEST_QUERY.equals(event.progress().name())) {
-                return;
-            }
-            LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(event.progress().batchId());
+        protected void progressed(StreamingQueryProgress progress) {
+            LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(progress.batchId());
             // the rows the writer committed: batches read on the driver are not in Spark's counters
-            long rowsRead = outcome == null ? event.progress().numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
-            long batchId = event.progress().batchId();
+            long rowsRead = outcome == null ? progress.numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
+            long batchId = progress.batchId();
             Instant batchTime = batchTimes.apply(batchId);
             Instant previous = previousBatchId == batchId - 1 ? previousBatchTime : batchTimes.apply(batchId - 1);
             previousBatchId = batchId;
             previousBatchTime = batchTime;
-            Duration batchDuration = Duration.ofMillis(event.progress().batchDuration());
-            Instant trigger = Instant.parse(event.progress().timestamp());
+            Duration batchDuration = Duration.ofMillis(progress.batchDuration());
+            Instant trigger = Instant.parse(progress.timestamp());
             BatchRates rates = BatchRates.of(batchId, rowsRead, batchTime == null ? trigger : batchTime, batchTime == null ? null : previous,
                     batchDuration);
-            ingest.progressed(event.progress(), rates);
-            metrics.progressed(event.progress(), rates);
+            ingest.progressed(progress, rates);
+            metrics.progressed(progress, rates);
             if (batchTime != null) {
-                long lag = QueryProgressView.kafkaLag(event.progress()).values().stream().mapToLong(Long::longValue).sum();
+                long lag = QueryProgressView.kafkaLag(progress).values().stream().mapToLong(Long::longValue).sum();
                 Instant reported = trigger.plus(batchDuration);
                 Duration delay = Duration.between(batchTime, reported);
                 java.util.Optional<Duration> endToEnd = outcome == null ? java.util.Optional.empty()
@@ -455,17 +431,8 @@ public final class LakeService {
             }
             if (outcome != null) {
                 metrics.batchCommitted(outcome, batchDuration);
-                BatchProgressLog.log(outcome, event.progress());
+                BatchProgressLog.log(outcome, progress);
             }
-        }
-
-        @Override
-        public void onQueryTerminated(QueryTerminatedEvent event) {
-            java.util.Optional<String> exception = event.exception().isDefined() ? java.util.Optional.of(event.exception().get())
-                    : java.util.Optional.empty();
-            exception.ifPresentOrElse(message -> LOG.error("Streaming query {} failed: {}", event.id(), message),
-                    () -> LOG.info("Streaming query {} stopped", event.id()));
-            ingest.terminated(event.runId(), exception);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
@@ -33,6 +34,33 @@ public final class SupervisedQuery {
     @FunctionalInterface
     public interface Stopper {
         void stop(StreamingQuery query) throws Exception;
+    }
+
+    /** How long a stop waits for the running batch to finish (Spark's own stop timeout is set to the same). */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * The graceful stopper of a query whose batches hold {@code batchLock} while they run: waits
+     * for the running batch to finish (at most {@link #STOP_WAIT}), then stops the query; a batch
+     * still running then is replayed at the next start.
+     */
+    public static Stopper afterTheRunningBatch(Lock batchLock) {
+        requireNonNull(batchLock, "batchLock is null");
+        return query -> {
+            boolean locked = batchLock.tryLock(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            try {
+                if (!locked) {
+                    LOG.warn("The running batch of {} did not finish within {} s; stopping anyway (it is replayed at the next start)", query.name(),
+                            STOP_WAIT.toSeconds());
+                }
+                query.stop();
+            }
+            finally {
+                if (locked) {
+                    batchLock.unlock();
+                }
+            }
+        };
     }
 
     /** A point-in-time view of the query for /pipeline and /metrics. */
@@ -130,6 +158,11 @@ public final class SupervisedQuery {
     }
 
     /** Spark's QueryTerminatedEvent for any query; ignored unless it is the current run of this one. */
+    /** Whether {@code runId} is the run this supervisor started last. */
+    public synchronized boolean isCurrentRun(UUID runId) {
+        return query != null && query.runId().equals(runId);
+    }
+
     public synchronized void terminated(UUID runId, Optional<String> exception) {
         if (query == null || !query.runId().equals(runId)) {
             return;

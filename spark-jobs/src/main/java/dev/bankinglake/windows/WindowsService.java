@@ -7,6 +7,7 @@ import dev.bankinglake.service.Backoff;
 import dev.bankinglake.service.LakeServiceConfig;
 import dev.bankinglake.service.QueryState;
 import dev.bankinglake.service.SupervisedQuery;
+import dev.bankinglake.service.SupervisedQueryListener;
 import dev.bankinglake.table.PartitionRegistration;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +27,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.util.LongAccumulator;
@@ -44,7 +44,6 @@ public final class WindowsService implements AutoCloseable {
     public static final String QUERY = "windows";
     /** The FAIR scheduler pool of the windows query's Spark jobs. */
     public static final String POOL = "windows";
-    private static final long STOP_WAIT_SECONDS = 60;
     private static final int MAX_RECENT_FINALS = 20_000;
     private static final int MIN_PARTITIONS = 8;
     private static final long CLOCK_CHECK_MILLIS = 100;
@@ -108,7 +107,7 @@ public final class WindowsService implements AutoCloseable {
         stepLate = spark.sparkContext().longAccumulator("windows.late.rows");
         WindowsBatchWriter writer = new WindowsBatchWriter(committer, registration, topic, live);
         SparkSession session = windowsSession(spark);
-        SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(session, writer), running -> stopGracefully(running, writer),
+        SupervisedQuery supervised = new SupervisedQuery(QUERY, () -> start(session, writer), SupervisedQuery.afterTheRunningBatch(writer.batchLock()),
                 new Backoff(initialBackoff, lake.maxRestartBackoff()), scheduler, clock);
         query.set(supervised);
         session.streams().addListener(new Listener(supervised, writer));
@@ -181,18 +180,6 @@ public final class WindowsService implements AutoCloseable {
         restored = true;
     }
 
-    private static void stopGracefully(StreamingQuery running, WindowsBatchWriter writer) throws Exception {
-        boolean locked = writer.batchLock().tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        try {
-            running.stop();
-        }
-        finally {
-            if (locked) {
-                writer.batchLock().unlock();
-            }
-        }
-    }
-
     /** What {@code /pipeline} shows of the windows. */
     public Map<String, Object> pipeline() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -234,26 +221,19 @@ public final class WindowsService implements AutoCloseable {
         return dropped;
     }
 
-    private final class Listener extends StreamingQueryListener {
+    private final class Listener extends SupervisedQueryListener {
         private final SupervisedQuery supervised;
         private final WindowsBatchWriter writer;
         private long stepLateSeen;
 
         Listener(SupervisedQuery supervised, WindowsBatchWriter writer) {
+            super(supervised);
             this.supervised = supervised;
             this.writer = writer;
         }
 
         @Override
-        public void onQueryStarted(QueryStartedEvent event) {
-        }
-
-        @Override
-        public void onQueryProgress(QueryProgressEvent event) {
-            StreamingQueryProgress progress = event.progress();
-            if (!QUERY.equals(progress.name())) {
-                return;
-            }
+        protected void progressed(StreamingQueryProgress progress) {
             supervised.progressed(progress);
             long stepLateNow = stepLate.value();
             long dropped = droppedByWatermark(progress) + stepLateNow - stepLateSeen;
@@ -273,12 +253,6 @@ public final class WindowsService implements AutoCloseable {
             else if (dropped > 0) {
                 BATCH_LOG.info("windows batch {}: {} late", progress.batchId(), dropped);
             }
-        }
-
-        @Override
-        public void onQueryTerminated(QueryTerminatedEvent event) {
-            Optional<String> exception = event.exception().isDefined() ? Optional.of(event.exception().get()) : Optional.empty();
-            supervised.terminated(event.runId(), exception);
         }
     }
 }
