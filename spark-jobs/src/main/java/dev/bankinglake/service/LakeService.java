@@ -13,7 +13,6 @@ import dev.bankinglake.jobs.JobRunner;
 import dev.bankinglake.jobs.JobsConfig;
 import dev.bankinglake.jobs.MqttJobBridge;
 import dev.bankinglake.lake.BatchFileCommitter;
-import dev.bankinglake.lake.BatchProgressLog;
 import dev.bankinglake.lake.DriverKafkaReader;
 import dev.bankinglake.lake.KafkaRange;
 import dev.bankinglake.lake.LakeBatchWriter;
@@ -32,10 +31,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -44,18 +40,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.ShutdownHookManager;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.DataStreamReader;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LakeService {
     private static final Logger LOG = LoggerFactory.getLogger(LakeService.class);
-    public static final String INGEST_QUERY = "ingest";
 
     /** Runs after a SIGTERM before Spark's own hooks (priority 50) stop the SparkContext. */
     private static final int SHUTDOWN_PRIORITY = 60;
@@ -190,13 +178,13 @@ public final class LakeService {
             LineageRecorder recorder = new LineageRecorder(offsets, lineage,
                     queryId -> session.streams().get(UUID.fromString(queryId)).runId().toString(), clock);
             // the batch's offsets from Spark's offset log, written before the batch runs
-            smallBatchReader = new DriverKafkaReader(kafkaParameters(), SMALL_BATCH_READ_TIMEOUT);
+            smallBatchReader = new DriverKafkaReader(IngestQuery.kafkaParameters(config), SMALL_BATCH_READ_TIMEOUT);
             LakeBatchWriter writer = new LakeBatchWriter(committer, registrar, recorder, config.schemaVersions(), batchId -> {
                 CheckpointOffsets.BatchOffsets range = offsets.offsets(batchId);
                 return Optional.of(new KafkaRange(range.topic(), range.start(), range.end()));
             }, smallBatchReader);
-            SupervisedQuery ingest = new SupervisedQuery(INGEST_QUERY, () -> startIngest(session, writer),
-                    SupervisedQuery.afterTheRunningBatch(writer.batchLock()), new Backoff(INITIAL_RESTART_BACKOFF, config.maxRestartBackoff()), scheduler, clock);
+            SupervisedQuery ingest = new IngestQuery(config, session, writer, offsets, metrics, history, INITIAL_RESTART_BACKOFF, scheduler, clock)
+                    .supervised();
             MetastoreRegistrar registration = registrar;
             status.sessionStarted(() -> !session.sparkContext().isStopped(), () -> registration.pending().size(), lineage);
             // the dashboard's last hour from before this start, read beside the queries' start
@@ -204,14 +192,6 @@ public final class LakeService {
             status.addQuery(ingest, true);
             metrics.bindQuery(ingest);
             metrics.bindRegistrationBacklog(() -> registration.pending().size());
-            spark.streams().addListener(new Listener(ingest, writer, batchId -> {
-                try {
-                    return offsets.offsets(batchId).batchTime();
-                }
-                catch (IOException | RuntimeException e) {
-                    return null;
-                }
-            }));
             List<SupervisedQuery> queries = new java.util.ArrayList<>(List.of(ingest));
             windows.prepare(spark, committer, registrar, scheduler, INITIAL_RESTART_BACKOFF).ifPresent(query -> {
                 status.addQuery(query, false);
@@ -301,35 +281,6 @@ public final class LakeService {
                 .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.retries", "10");
     }
 
-    /** The Kafka client settings of the ingest query's source, shared by the driver's reads of small batches. */
-    private Map<String, String> kafkaParameters() {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("bootstrap.servers", config.kafkaBootstrap());
-        // a fetch the broker cannot fill at once waits at most this long (Kafka's default: 500 ms)
-        parameters.put("fetch.max.wait.ms", "20");
-        return parameters;
-    }
-
-    private StreamingQuery startIngest(SparkSession spark, LakeBatchWriter writer) throws Exception {
-        DataStreamReader reader = spark.readStream().format("kafka");
-        kafkaParameters().forEach((name, value) -> reader.option("kafka." + name, value));
-        Dataset<Row> events = reader
-                .option("subscribe", config.eventsTopic())
-                // only used on the very first start: later starts resume from the checkpoint
-                .option("startingOffsets", "earliest")
-                // Messages the broker deleted (retention) before the job read them are gone either
-                // way; stopping the stream for it would stop the whole lake. Spark logs a warning.
-                .option("failOnDataLoss", "false")
-                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
-                .load();
-        return events.writeStream()
-                .queryName(INGEST_QUERY)
-                .option("checkpointLocation", config.checkpointDir())
-                .trigger(Trigger.ProcessingTime(config.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
-                .foreachBatch(writer)
-                .start();
-    }
-
     private void shutdown(List<SupervisedQuery> queries) {
         LOG.info("Stopping: waiting for the running batch to finish");
         status.phase(ServiceStatus.Phase.STOPPING, "stopping on request");
@@ -383,55 +334,6 @@ public final class LakeService {
             }
             else {
                 LOG.warn("HADOOP_CONF_DIR {} has no {}", dir, file);
-            }
-        }
-    }
-
-    /** Spark's query events, routed to the supervision, the batch log and the metrics. */
-    private final class Listener extends SupervisedQueryListener {
-        private final SupervisedQuery ingest;
-        private final LakeBatchWriter writer;
-        /** The time of a batch in Spark's offset log (batch_time in /batches), or null if it is not there. */
-        private final LongFunction<Instant> batchTimes;
-        // the previous batch's time, so that each batch reads the offset log once
-        private long previousBatchId = -1;
-        private Instant previousBatchTime;
-
-        Listener(SupervisedQuery ingest, LakeBatchWriter writer, LongFunction<Instant> batchTimes) {
-            super(ingest);
-            this.ingest = ingest;
-            this.writer = writer;
-            this.batchTimes = batchTimes;
-        }
-
-        @Override
-        protected void progressed(StreamingQueryProgress progress) {
-            LakeBatchWriter.BatchOutcome outcome = writer.takeOutcome(progress.batchId());
-            // the rows the writer committed: batches read on the driver are not in Spark's counters
-            long rowsRead = outcome == null ? progress.numInputRows() : outcome.rows().values().stream().mapToLong(Long::longValue).sum();
-            long batchId = progress.batchId();
-            Instant batchTime = batchTimes.apply(batchId);
-            Instant previous = previousBatchId == batchId - 1 ? previousBatchTime : batchTimes.apply(batchId - 1);
-            previousBatchId = batchId;
-            previousBatchTime = batchTime;
-            Duration batchDuration = Duration.ofMillis(progress.batchDuration());
-            Instant trigger = Instant.parse(progress.timestamp());
-            BatchRates rates = BatchRates.of(batchId, rowsRead, batchTime == null ? trigger : batchTime, batchTime == null ? null : previous,
-                    batchDuration);
-            ingest.progressed(progress, rates);
-            metrics.progressed(progress, rates);
-            if (batchTime != null) {
-                long lag = QueryProgressView.kafkaLag(progress).values().stream().mapToLong(Long::longValue).sum();
-                Instant reported = trigger.plus(batchDuration);
-                Duration delay = Duration.between(batchTime, reported);
-                java.util.Optional<Duration> endToEnd = outcome == null ? java.util.Optional.empty()
-                        : outcome.oldestRecord().map(oldest -> Duration.between(oldest, reported)).map(wait -> wait.isNegative() ? Duration.ZERO : wait);
-                history.add(BatchHistory.Entry.live(batchId, batchTime, rowsRead, rates.inputRowsPerSecond(), batchDuration, lag,
-                        delay.isNegative() ? Duration.ZERO : delay, endToEnd));
-            }
-            if (outcome != null) {
-                metrics.batchCommitted(outcome, batchDuration);
-                BatchProgressLog.log(outcome, progress);
             }
         }
     }
